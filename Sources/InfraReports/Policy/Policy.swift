@@ -92,7 +92,7 @@ public struct PolicyEngine: Sendable {
     }
 
     /// The annotation key under which the DSL records a waiver of `ruleID`.
-    public static func waiverKey(_ ruleID: String) -> String { "waive:\(ruleID)" }
+    public static func waiverKey(_ ruleID: String) -> String { "waiver:\(ruleID)" }
 
     public func evaluate(_ resources: [ResourceView], context: PolicyContext, threshold: Severity) -> PolicyEvaluation {
         var byType: [String: [PolicyRule]] = [:]

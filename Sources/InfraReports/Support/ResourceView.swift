@@ -9,7 +9,7 @@ public struct ResourceView: Sendable {
     public var before: [String: Value]?
     /// Nil when the plan destroys the resource.
     public var after: [String: Value]?
-    /// The DSL's annotations, e.g. policy waivers (`waive:RULE-ID` → reason).
+    /// The DSL's annotations, e.g. policy waivers (`waiver:RULE-ID` → reason).
     public var annotations: [String: String]
     /// Attribute → the resource its desired value references (an ECS service's
     /// `task_definition` → the task definition), for estimates that need both.
