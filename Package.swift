@@ -39,10 +39,11 @@ let package = Package(
         .target(
             name: "InfraDSL",
             dependencies: ["InfraEngine", .product(name: "Yams", package: "Yams")]),
+        .target(name: "InfraReports", dependencies: ["InfraEngine"]),
         .target(
             name: "InfraCLI",
             dependencies: [
-                "InfraAWS", "InfraEngine", "InfraDSL",
+                "InfraAWS", "InfraEngine", "InfraDSL", "InfraReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -53,6 +54,7 @@ let package = Package(
         .testTarget(name: "InfraAWSTests", dependencies: ["InfraAWS", "InfraTestSupport"]),
         .testTarget(name: "InfraEngineTests", dependencies: ["InfraEngine"]),
         .testTarget(name: "InfraDSLTests", dependencies: ["InfraDSL", "InfraEngine"]),
+        .testTarget(name: "InfraReportsTests", dependencies: ["InfraReports", "InfraEngine"]),
         .testTarget(name: "InfraCLITests", dependencies: ["InfraCLI", "InfraTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,1 +1,3 @@
-print("infra")
+import InfraCLI
+
+await InfraMain.run()
