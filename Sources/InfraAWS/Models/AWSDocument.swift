@@ -197,26 +197,3 @@ extension AWSDocument: CustomStringConvertible {
         }
     }
 }
-
-/// The services infra talks to, each with its model.
-public struct AWSService: Sendable {
-    public let model: ServiceModel
-
-    public init(model: ServiceModel) {
-        self.model = model
-    }
-
-    /// botocore's name (`ec2`, `secretsmanager`).
-    public var name: String { model.metadata.name }
-
-    public static let ec2 = AWSService(model: .ec2)
-    public static let iam = AWSService(model: .iam)
-    public static let sts = AWSService(model: .sts)
-    public static let rds = AWSService(model: .rds)
-    public static let elastiCache = AWSService(model: .elastiCache)
-    public static let dynamoDB = AWSService(model: .dynamoDB)
-    public static let secretsManager = AWSService(model: .secretsManager)
-    public static let ecs = AWSService(model: .ecs)
-    public static let eks = AWSService(model: .eks)
-    public static let s3 = AWSService(model: .s3)
-}
