@@ -71,26 +71,31 @@ public final class MotoServer: @unchecked Sendable {
             environment["INITIAL_NO_AUTH_ACTION_COUNT"] = "3"
             environment["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
             process.environment = environment
-            let errors = Pipe()
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = errors
+            // moto's log goes to a file, not a pipe: nobody has to drain it, and it is there to quote
+            // when the server fails to start.
+            let logPath = FileManager.default.temporaryDirectory
+                .appendingPathComponent("moto-\(port)-\(UUID().uuidString).log").path
+            FileManager.default.createFile(atPath: logPath, contents: nil)
+            guard let log = FileHandle(forWritingAtPath: logPath) else {
+                throw MotoError("cannot write moto's log file \(logPath)")
+            }
+            process.standardOutput = log
+            process.standardError = log
             try process.run()
+            try? log.close()
             ChildRegistry.shared.add(process.processIdentifier)
             guard let endpoint = URL(string: "http://127.0.0.1:\(port)") else { continue }
             do {
                 try await waitUntilUp(endpoint, process: process)
-                // Keep draining stderr so a chatty server never blocks on a full pipe.
-                errors.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
                 let credentials = try await createUser(endpoint)
                 return MotoServer(endpoint: endpoint, port: port, process: process, credentials: credentials)
             } catch {
                 lastError = error
-                if process.isRunning { process.terminate() }
-                process.waitUntilExit()
+                Self.terminate(process)
                 ChildRegistry.shared.remove(process.processIdentifier)
-                let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                if !stderr.contains("Address already in use") {
-                    throw MotoError("\(error); moto_server said: \(stderr.suffix(2000))")
+                let output = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+                if !output.contains("Address already in use") {
+                    throw MotoError("\(error); moto_server's log (\(logPath)): \(output.suffix(2000))")
                 }
             }
         }
@@ -118,11 +123,17 @@ public final class MotoServer: @unchecked Sendable {
 
     /// Terminates the server (also done at process exit for servers never stopped).
     public func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        Self.terminate(process)
         ChildRegistry.shared.remove(process.processIdentifier)
+    }
+
+    /// SIGTERM, then SIGKILL if the server is still there after five seconds.
+    private static func terminate(_ process: Process) {
+        guard process.isRunning else { return }
+        process.terminate()
+        for _ in 0..<50 where process.isRunning { usleep(100_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     // MARK: Setup
