@@ -49,9 +49,14 @@ let package = Package(
             ]),
         .executableTarget(name: "infra", dependencies: ["InfraCLI"]),
 
+        // MARK: Benchmarks
+        .executableTarget(name: "infra-bench-sign", dependencies: ["InfraAWS"], path: "Benchmarks/SignBenchmark"),
+
         // MARK: Test support and tests
         .target(name: "InfraTestSupport", dependencies: ["InfraAWS"]),
-        .testTarget(name: "InfraAWSTests", dependencies: ["InfraAWS", "InfraTestSupport"]),
+        .testTarget(
+            name: "InfraAWSTests", dependencies: ["InfraAWS", "InfraTestSupport"],
+            resources: [.copy("Resources")]),
         .testTarget(name: "InfraEngineTests", dependencies: ["InfraEngine"]),
         .testTarget(name: "InfraDSLTests", dependencies: ["InfraDSL", "InfraEngine"]),
         .testTarget(name: "InfraReportsTests", dependencies: ["InfraReports", "InfraEngine"]),
