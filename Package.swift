@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         // MARK: Layers
@@ -34,6 +35,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                // Deadlines, byte buffers, HTTP types and the connection errors the transport classifies.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         .target(name: "InfraEngine"),
         .target(
@@ -49,9 +54,21 @@ let package = Package(
             ]),
         .executableTarget(name: "infra", dependencies: ["InfraCLI"]),
 
+        // MARK: Benchmarks
+        .executableTarget(name: "infra-bench-sign", dependencies: ["InfraAWS"], path: "Benchmarks/SignBenchmark"),
+
         // MARK: Test support and tests
-        .target(name: "InfraTestSupport", dependencies: ["InfraAWS"]),
-        .testTarget(name: "InfraAWSTests", dependencies: ["InfraAWS", "InfraTestSupport"]),
+        .target(
+            name: "InfraTestSupport",
+            dependencies: [
+                "InfraAWS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        .testTarget(
+            name: "InfraAWSTests", dependencies: ["InfraAWS", "InfraTestSupport"],
+            resources: [.copy("Resources")]),
         .testTarget(name: "InfraEngineTests", dependencies: ["InfraEngine"]),
         .testTarget(name: "InfraDSLTests", dependencies: ["InfraDSL", "InfraEngine"]),
         .testTarget(name: "InfraReportsTests", dependencies: ["InfraReports", "InfraEngine"]),
