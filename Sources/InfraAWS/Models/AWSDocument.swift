@@ -167,6 +167,8 @@ extension AWSDocument: ExpressibleByStringLiteral {
     public init(stringLiteral value: String) { self = .string(value) }
 }
 
+extension AWSDocument: ExpressibleByStringInterpolation {}
+
 extension AWSDocument: ExpressibleByArrayLiteral {
     public init(arrayLiteral elements: AWSDocument...) { self = .list(elements) }
 }

@@ -18,7 +18,7 @@ public enum AWSRequestSerializer {
             return AWSHTTPRequest(
                 method: "POST", host: "", path: "/",
                 headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
-                body: Array(PercentEncoding.formBody(pairs).utf8))
+                body: Array(formBody(pairs).utf8))
         case .json:
             var body = "{}"
             if let shape = operation.input {
@@ -34,6 +34,19 @@ public enum AWSRequestSerializer {
             return try RESTSerializer(model: model, operation: operation).request(input)
         }
     }
+}
+
+/// `application/x-www-form-urlencoded` from ordered pairs, byte for byte as botocore writes it
+/// (Python's `urlencode`): unreserved characters kept, space as `+`, the rest `%XX`.
+///
+/// AWS hashes the body as sent, so `%20` would do there; moto re-encodes the parsed form before
+/// checking the signature, so anything but botocore's spelling fails with SignatureDoesNotMatch.
+func formBody(_ pairs: [(String, String)]) -> String {
+    pairs.map { formEncode($0.0) + "=" + formEncode($0.1) }.joined(separator: "&")
+}
+
+private func formEncode(_ text: String) -> String {
+    AWSPercentEncoding.encode(text).replacingOccurrences(of: "%20", with: "+")
 }
 
 extension ServiceModel {
@@ -121,7 +134,7 @@ struct RESTSerializer {
                 throw AWSProtocolError(.missingURILabel, service: model.metadata.name, operation: operation.name,
                                        path: label, reason: "\(label) is required (it is part of the URL)")
             }
-            path += PercentEncoding.encode(value, keepSlash: greedy)
+            path += AWSPercentEncoding.encode(value, keepSlash: greedy)
             rest = rest[rest.index(after: close)...]
         }
         path += rest

@@ -50,11 +50,6 @@ final class DocumentAndTimestampTests: XCTestCase {
         XCTAssertNil(TimestampCoding.parse("2024-01-02T03:04:05Q"))
     }
 
-    func testPercentEncoding() {
-        XCTAssertEqual(PercentEncoding.encode("a b/c~d_e-f.g+h*é"), "a%20b%2Fc~d_e-f.g%2Bh%2A%C3%A9")
-        XCTAssertEqual(PercentEncoding.encode("dir/a b", keepSlash: true), "dir/a%20b")
-    }
-
     func testGeneratedModelsAreClosed() {
         // Every member, list element and map entry of every shipped model names a shape that exists,
         // and every operation's input and output exist: the generator's closure is complete.

@@ -17,7 +17,7 @@ final class RequestSerializerTests: XCTestCase {
         XCTAssertEqual(request.header("content-type"), "application/x-www-form-urlencoded; charset=utf-8")
         XCTAssertEqual(
             body(request),
-            "Action=DescribeVpcs&Version=2016-11-15&Filter.1.Name=tag%3AName&Filter.1.Value.1=a%20b"
+            "Action=DescribeVpcs&Version=2016-11-15&Filter.1.Name=tag%3AName&Filter.1.Value.1=a+b"
                 + "&VpcId.1=vpc-1&VpcId.2=vpc-2&DryRun=false")
     }
 
@@ -47,7 +47,7 @@ final class RequestSerializerTests: XCTestCase {
         XCTAssertEqual(
             body(request),
             "Action=CreateDBSubnetGroup&Version=2014-10-31&DBSubnetGroupName=db"
-                + "&DBSubnetGroupDescription=private%20subnets&SubnetIds.SubnetIdentifier.1=subnet-1"
+                + "&DBSubnetGroupDescription=private+subnets&SubnetIds.SubnetIdentifier.1=subnet-1"
                 + "&SubnetIds.SubnetIdentifier.2=subnet-2&Tags.Tag.1.Key=env&Tags.Tag.1.Value=dev")
         let iam = try AWSRequestSerializer.serialize(
             ["RoleName": "r", "AssumeRolePolicyDocument": "{}", "Tags": [["Key": "k", "Value": "v"]], "MaxSessionDuration": 3600],
