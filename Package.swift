@@ -35,7 +35,10 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .target(name: "InfraEngine"),
+        .target(
+            name: "InfraEngine",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "InfraBackends", dependencies: ["InfraEngine"]),
         .target(
             name: "InfraDSL",
             dependencies: ["InfraEngine", .product(name: "Yams", package: "Yams")]),
@@ -47,11 +50,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(name: "infra", dependencies: ["InfraCLI"]),
+        .executableTarget(
+            name: "infra-bench-engine", dependencies: ["InfraEngine"], path: "Benchmarks/EngineBenchmark"),
 
         // MARK: Test support and tests
-        .target(name: "InfraTestSupport", dependencies: ["InfraAWS"]),
+        .target(name: "InfraTestSupport", dependencies: ["InfraAWS", "InfraEngine"]),
         .testTarget(name: "InfraAWSTests", dependencies: ["InfraAWS", "InfraTestSupport"]),
-        .testTarget(name: "InfraEngineTests", dependencies: ["InfraEngine"]),
+        .testTarget(name: "InfraEngineTests", dependencies: ["InfraEngine", "InfraTestSupport"]),
+        .testTarget(name: "InfraBackendsTests", dependencies: ["InfraBackends", "InfraTestSupport"]),
         .testTarget(name: "InfraDSLTests", dependencies: ["InfraDSL", "InfraEngine"]),
         .testTarget(name: "InfraCLITests", dependencies: ["InfraCLI", "InfraTestSupport"]),
     ],
