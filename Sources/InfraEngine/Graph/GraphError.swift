@@ -29,7 +29,7 @@ public enum GraphError: Error, Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Every problem found while building a ``ResourceGraph``, so the user fixes them in one pass.
-public struct GraphErrors: Error, Sendable, CustomStringConvertible {
+public struct GraphErrors: Error, Hashable, Sendable, CustomStringConvertible {
     public var errors: [GraphError]
     public var description: String { errors.map(\.description).joined(separator: "\n") }
 }

@@ -128,8 +128,9 @@ extension PlanWork {
         for i in nodes.reversed() {
             guard nodeChanges[i]?.action == .createThenDelete else { continue }
             for j in graph.dependencies[i] where nodeChanges[j]?.action == .deleteThenCreate {
+                let key = deposedKey(for: graph.resources[j].address)
                 nodeChanges[j]?.action = .createThenDelete
-                nodeChanges[j]?.deposedKey = deposedKey(for: graph.resources[j].address)
+                nodeChanges[j]?.deposedKey = key
             }
         }
         for i in nodes {

@@ -21,7 +21,11 @@ public struct Planner: Sendable {
                      options: PlanOptions = PlanOptions()) async throws -> Plan
     {
         let graph: ResourceGraph
-        do { graph = try ResourceGraph(configuration) } catch { throw PlanError.invalidConfiguration(error) }
+        do {
+            graph = try ResourceGraph(configuration)
+        } catch {
+            throw PlanErrors(errors: [.invalidConfiguration(error)])
+        }
         var refreshed = prior
         var drift: [Drift] = []
         if let prior {

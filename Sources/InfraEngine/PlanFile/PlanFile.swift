@@ -39,8 +39,8 @@ public enum PlanFile {
         var offset = data.startIndex
         while header.count < 5 {
             guard let newline = data[offset...].firstIndex(of: 0x0A) else {
-                throw header.isEmpty && !data.starts(with: Array(magic.utf8))
-                    ? .notAPlan(path: path) : .truncated(path: path)
+                if header.isEmpty && !data.starts(with: Array(magic.utf8)) { throw .notAPlan(path: path) }
+                throw .truncated(path: path)
             }
             header.append(String(decoding: data[offset..<newline], as: UTF8.self))
             offset = data.index(after: newline)

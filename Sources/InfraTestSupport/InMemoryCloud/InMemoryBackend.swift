@@ -4,7 +4,7 @@ import InfraEngine
 /// A ``StateBackend`` in memory, with the same lineage/serial and lock rules as the real ones,
 /// plus a switch that silently drops writes (a crashed process saves nothing).
 public final class InMemoryBackend: StateBackend, @unchecked Sendable {
-    private let lock = NSLock()
+    private let mutex = NSLock()
     private var stored: StateSnapshot?
     private var lockInfo: LockInfo?
     private var _frozen = false
@@ -20,24 +20,24 @@ public final class InMemoryBackend: StateBackend, @unchecked Sendable {
 
     /// When true, writes are accepted and dropped.
     public var frozen: Bool {
-        get { lock.withLock { _frozen } }
-        set { lock.withLock { _frozen = newValue } }
+        get { mutex.withLock { _frozen } }
+        set { mutex.withLock { _frozen = newValue } }
     }
 
     /// Writes that reached the store.
-    public var writeCount: Int { lock.withLock { _writes } }
+    public var writeCount: Int { mutex.withLock { _writes } }
 
     public var state: StateSnapshot? {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
+        get { mutex.withLock { stored } }
+        set { mutex.withLock { stored = newValue } }
     }
 
     public func read() async throws -> StoredState? {
-        lock.withLock { stored.map { StoredState(state: $0, versionTag: "\($0.serial)") } }
+        mutex.withLock { stored.map { StoredState(state: $0, versionTag: "\($0.serial)") } }
     }
 
     public func write(_ state: StateSnapshot) async throws {
-        try lock.withLock {
+        try mutex.withLock {
             guard !_frozen else { return }
             try StateWriteCheck.validate(stored: stored, new: state, key: key)
             // Round-trip through the file codec so a state that cannot be stored fails here too.
@@ -47,7 +47,7 @@ public final class InMemoryBackend: StateBackend, @unchecked Sendable {
     }
 
     public func lock(_ info: LockInfo) async throws -> LockHandle {
-        try lock.withLock {
+        try mutex.withLock {
             if let holder = lockInfo { throw LockContentionError(environment: environment, holder: holder) }
             lockInfo = info
             return LockHandle(info: info)
@@ -63,7 +63,7 @@ public final class InMemoryBackend: StateBackend, @unchecked Sendable {
     }
 
     private func forceUnlockLocked(id: String) throws {
-        try lock.withLock {
+        try mutex.withLock {
             guard let holder = lockInfo else { throw UnlockError.notLocked(path: key) }
             guard holder.id == id else {
                 throw UnlockError.idMismatch(path: key, given: id, holder: holder.id, who: holder.who)
