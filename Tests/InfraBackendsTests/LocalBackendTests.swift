@@ -26,11 +26,13 @@ final class LocalBackendTests: XCTestCase {
 
     func testWriteIsReadBackAndKeepsThePreviousVersionAsBackup() async throws {
         let b = backend()
-        XCTAssertNil(try await b.read())
+        let initial = try await b.read()
+        XCTAssertNil(initial)
         try await b.write(state(serial: 1, size: "small"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: b.backupPath))
         try await b.write(state(serial: 2, size: "large"))
-        XCTAssertEqual(try await b.read()?.state, state(serial: 2, size: "large"))
+        let reread = try await b.read()?.state
+        XCTAssertEqual(reread, state(serial: 2, size: "large"))
         XCTAssertTrue(b.statePath.hasSuffix("state/dev/platform.json"))
         let backup = try StateFileCodec.decode(Data(contentsOf: URL(fileURLWithPath: b.backupPath)), path: b.backupPath)
         XCTAssertEqual(backup, state(serial: 1, size: "small"))
@@ -53,7 +55,8 @@ final class LocalBackendTests: XCTestCase {
         } catch let error as StateWriteError {
             XCTAssertEqual(error, .staleSerial(key: "state/dev/platform.json", stored: 5, attempted: 4))
         }
-        XCTAssertEqual(try await b.read()?.state.serial, 5)
+        let serial = try await b.read()?.state.serial
+        XCTAssertEqual(serial, 5)
     }
 
     func testCorruptStateFileIsReportedWithItsPath() async throws {

@@ -49,7 +49,8 @@ final class PlannerTests: XCTestCase {
         XCTAssertEqual(plan.summary, PlanSummary(add: 3, change: 0, destroy: 3))
         let result = try await h.apply(plan)
         XCTAssertTrue(result.succeeded, "\(result.failures)")
-        XCTAssertEqual(try await h.plan(webConfig(cidr: "10.1.0.0/16")).actionable, [])
+        let replanned = try await h.plan(webConfig(cidr: "10.1.0.0/16")).actionable
+        XCTAssertEqual(replanned, [])
     }
 
     func testReplaceReasonFromSchemaIsQuoted() async throws {
@@ -180,7 +181,8 @@ final class PlannerTests: XCTestCase {
         } catch let error as PlanErrors {
             XCTAssertEqual(error.errors, [.preventDestroy(address: addr(server), action: .delete, reasons: ["--destroy"])])
         }
-        XCTAssertEqual(try await h.plan(webConfig(size: "big", serverLifecycle: kept)).change(server)?.action, .update)
+        let action = try await h.plan(webConfig(size: "big", serverLifecycle: kept)).change(server)?.action
+        XCTAssertEqual(action, .update)
     }
 
     func testTargetsPlanOnlyTheTargetAndItsDependencies() async throws {
@@ -259,7 +261,8 @@ final class PlannerTests: XCTestCase {
         let id = try XCTUnwrap(h.state?.resources[addr(server)]?.id)
         XCTAssertEqual(h.state?.outputs["endpoint"], OutputState(value: .string("endpoint-\(id):443")))
         XCTAssertEqual(h.state?.outputs["secret"]?.sensitive, true)
-        XCTAssertEqual(try await h.plan(webConfig(outputs: outputs)).outputChanges.map(\.action), [.noOp, .noOp])
+        let outputActions = try await h.plan(webConfig(outputs: outputs)).outputChanges.map(\.action)
+        XCTAssertEqual(outputActions, [.noOp, .noOp])
     }
 
     func testUnknownTypeAndMissingRequiredAttribute() async throws {

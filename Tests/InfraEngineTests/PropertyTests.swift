@@ -211,7 +211,8 @@ final class PropertyTests: XCTestCase {
                 let recovery = try await h.plan(after.configuration)
                 let result = try await h.apply(recovery)
                 XCTAssertTrue(result.succeeded, "\(context): \(result.failures)")
-                XCTAssertEqual(try await h.plan(after.configuration).actionable.map(\.address), [], context)
+                let remaining = try await h.plan(after.configuration).actionable.map(\.address)
+                XCTAssertEqual(remaining, [], context)
                 assertStateMatchesCloud(h, context)
                 XCTAssertEqual(h.cloud.allObjects.count, after.configuration.resources.count, "lost or duplicated: \(context)")
                 k += 1

@@ -111,6 +111,36 @@ extension PlanWork {
         return change
     }
 
+    /// Makes sure apply can order the plan. Propagation handles the usual cases; a remaining
+    /// cycle runs through a delete-then-create whose delete must wait for a dependent's old
+    /// object, which in turn waits for the replacement: those become create-before-destroy
+    /// (each round converts at least one, and without delete-then-create there is no cycle).
+    mutating func breakReplacementCycles() {
+        while true {
+            let changes = orderedChanges()
+            let stuck: [ApplyOperation]
+            do {
+                _ = try ApplyScheduler(changes: changes)
+                return
+            } catch {
+                stuck = error.operations
+            }
+            var converted = false
+            for op in stuck where op.kind == .delete && changes[op.change].action == .deleteThenCreate {
+                guard let i = graph.index[op.address] else { continue }
+                forceCreateBeforeDestroy(i)
+                converted = true
+            }
+            if !converted { return }
+        }
+    }
+
+    mutating func forceCreateBeforeDestroy(_ i: Int) {
+        let key = deposedKey(for: graph.resources[i].address)
+        nodeChanges[i]?.action = .createThenDelete
+        nodeChanges[i]?.deposedKey = key
+    }
+
     func deposedKey(for address: ResourceAddress) -> String {
         String(Hex.sha256("infra-deposed|\(tokenSeed)|\(address)").prefix(8))
     }
@@ -122,16 +152,15 @@ extension PlanWork {
     }
 
     /// A create-before-destroy replacement cannot wait for a dependency that is deleted first
-    /// (its old object still uses it), so, as Terraform does, the dependency's replacement
-    /// becomes create-before-destroy too. Dependents are visited first, so it is transitive.
+    /// (its old object still uses it), so, as Terraform does, every replaced resource it
+    /// depends on, directly or through others, is replaced create-before-destroy too.
+    /// Dependents are visited before their dependencies, so one pass suffices.
     mutating func propagateCreateBeforeDestroy(_ nodes: [Int]) {
+        var needed = [Bool](repeating: false, count: graph.count)
         for i in nodes.reversed() {
-            guard nodeChanges[i]?.action == .createThenDelete else { continue }
-            for j in graph.dependencies[i] where nodeChanges[j]?.action == .deleteThenCreate {
-                let key = deposedKey(for: graph.resources[j].address)
-                nodeChanges[j]?.action = .createThenDelete
-                nodeChanges[j]?.deposedKey = key
-            }
+            if needed[i], nodeChanges[i]?.action == .deleteThenCreate { forceCreateBeforeDestroy(i) }
+            guard needed[i] || nodeChanges[i]?.action == .createThenDelete else { continue }
+            for j in graph.dependencies[i] { needed[j] = true }
         }
         for i in nodes {
             guard let change = nodeChanges[i], change.action.isReplace,

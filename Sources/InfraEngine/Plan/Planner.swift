@@ -66,7 +66,10 @@ public struct Planner: Sendable {
             work.planDesired()
             work.planOrphans()
         }
-        if !options.refreshOnly { work.planDeposed() }
+        if !options.refreshOnly {
+            work.planDeposed()
+            work.breakReplacementCycles()
+        }
         work.planOutputs()
         guard work.errors.isEmpty else { throw PlanErrors(errors: work.errors) }
         let changes = work.orderedChanges()
