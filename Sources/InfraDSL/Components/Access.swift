@@ -12,7 +12,7 @@ public struct GuardedGroup: Component {
     ///   - admitCIDRs: address blocks that may connect.
     ///   - allowEgress: whether members may open connections out (services need to; databases do not).
     public init(
-        _ name: String, vpc: Ref<VPC.ID>, description: String, port: Port?, admit: [Ref<SecurityGroup.ID>],
+        _ name: String, vpc: Ref<VPC.ID>, description: String, port: PortNumber?, admit: [Ref<SecurityGroup.ID>],
         admitCIDRs: [CIDRBlock] = [], allowEgress: Bool
     ) {
         group = SecurityGroup(name, vpc: vpc, description: description)

@@ -116,7 +116,7 @@ public struct FargateService: Component {
     ///   - taskPolicy: what the application itself may do in AWS.
     public init(
         _ name: String, image: String, size: ServiceSize, cluster: Ref<ECSCluster.ARN>? = nil, subnets: SubnetSet,
-        port: Port? = nil, admit: [Ref<SecurityGroup.ID>] = [], admitCIDRs: [CIDRBlock] = [],
+        port: PortNumber? = nil, admit: [Ref<SecurityGroup.ID>] = [], admitCIDRs: [CIDRBlock] = [],
         secrets: [String: any SecretARNConvertible] = [:], environment: [String: any ValueConvertible] = [:],
         log: LogConfiguration? = nil, taskPolicy: PolicyDocument? = nil
     ) {

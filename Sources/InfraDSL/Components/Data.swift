@@ -61,7 +61,7 @@ public struct PostgresDatabase: Component {
 
     public var endpoint: Ref<Attribute.Endpoint> { instance.endpoint }
     public var address: Ref<Attribute.Host> { instance.address }
-    public var port: Ref<Attribute.PortNumber> { instance.port }
+    public var port: Ref<Attribute.Port> { instance.port }
     public var masterUserSecretARN: Ref<SecretsManagerSecret.ARN> { instance.masterUserSecretARN }
     public var securityGroup: Ref<SecurityGroup.ID> { access.id }
 
@@ -110,7 +110,7 @@ public struct RedisCache: Component {
 
     public var primaryEndpoint: Ref<Attribute.Host> { replicationGroup.primaryEndpointAddress }
     public var readerEndpoint: Ref<Attribute.Host> { replicationGroup.readerEndpointAddress }
-    public var port: Port { replicationGroup.port }
+    public var port: PortNumber { replicationGroup.port }
     public var securityGroup: Ref<SecurityGroup.ID> { access.id }
 
     public var body: Resources {

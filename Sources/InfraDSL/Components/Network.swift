@@ -22,6 +22,16 @@ public enum NATMode: String, Hashable, Sendable, Decodable {
     case shared
     /// No NAT: private subnets have no route to the internet.
     case none
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let mode = NATMode(rawValue: text) else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "expected per_zone, shared or none, found '\(text)'")
+        }
+        self = mode
+    }
 }
 
 /// A VPC across N availability zones with public, private and database subnets, an internet

@@ -36,7 +36,7 @@ public enum Attribute {
     /// A host:port endpoint.
     public enum Endpoint {}
     /// A TCP port number.
-    public enum PortNumber {}
+    public enum Port {}
     /// Any other text attribute.
     public enum Text {}
 }

@@ -46,13 +46,7 @@ public struct Environment<Settings: Sendable>: Sendable {
         self.settings = settings
         self.tags = tags
         self.stack = stack
-        self.isProduction = isProduction ?? Self.looksLikeProduction(name)
-    }
-
-    /// `prod`, `production`, `prod-eu`, ...: the conventional names of production environments.
-    public static func looksLikeProduction(_ name: String) -> Bool {
-        let lower = name.lowercased()
-        return lower == "prod" || lower == "production" || lower.hasPrefix("prod-") || lower.hasPrefix("production-")
+        self.isProduction = isProduction ?? looksLikeProduction(name)
     }
 
     /// The tags every taggable resource gets: `Environment`, `Stack`, `ManagedBy=infra`, then the
@@ -75,4 +69,11 @@ extension Stack {
     public func configuration(in env: Environment<Settings>) throws(ConfigurationError) -> Configuration {
         try ConfigurationBuilder.build(resources(in: env), context: env.renderContext)
     }
+}
+
+/// `prod`, `production`, `prod-eu`, ...: the conventional names of production environments
+/// (an environment file's `production:` key overrides the guess).
+public func looksLikeProduction(_ environment: String) -> Bool {
+    let lower = environment.lowercased()
+    return lower == "prod" || lower == "production" || lower.hasPrefix("prod-") || lower.hasPrefix("production-")
 }

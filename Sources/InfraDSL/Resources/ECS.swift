@@ -71,7 +71,7 @@ public struct ContainerDefinition: Sendable {
     public var name: String
     public var image: String
     public var essential: Bool
-    public var ports: [Port]
+    public var ports: [PortNumber]
     public var environment: [String: any ValueConvertible]
     /// Environment variables filled from Secrets Manager at task start (`valueFrom` = ARN).
     public var secrets: [String: any SecretARNConvertible]
@@ -79,7 +79,7 @@ public struct ContainerDefinition: Sendable {
     public var log: LogConfiguration?
 
     public init(
-        name: String, image: String, essential: Bool = true, ports: [Port] = [],
+        name: String, image: String, essential: Bool = true, ports: [PortNumber] = [],
         environment: [String: any ValueConvertible] = [:], secrets: [String: any SecretARNConvertible] = [:],
         command: [String]? = nil, log: LogConfiguration? = nil
     ) {

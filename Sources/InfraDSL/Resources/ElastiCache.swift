@@ -41,7 +41,7 @@ public struct ElastiCacheReplicationGroup: Resource {
     public var engineVersion: EngineVersion
     public var nodeType: InstanceClass
     public var nodeCount: Int
-    public var port: Port
+    public var port: PortNumber
     public var subnetGroup: Ref<ElastiCacheSubnetGroup.Name>
     public var securityGroups: [Ref<SecurityGroup.ID>]
     public var snapshotRetention: Duration
@@ -50,7 +50,7 @@ public struct ElastiCacheReplicationGroup: Resource {
 
     public init(
         _ name: String, description: String, engine: String = "redis", engineVersion: EngineVersion = "7.1",
-        nodeType: InstanceClass, nodeCount: Int, port: Port = .redis,
+        nodeType: InstanceClass, nodeCount: Int, port: PortNumber = .redis,
         subnetGroup: Ref<ElastiCacheSubnetGroup.Name>, securityGroups: [Ref<SecurityGroup.ID>],
         snapshotRetention: Duration = .days(1), kmsKey: ARN? = nil
     ) {
@@ -103,14 +103,14 @@ public struct ElastiCacheCluster: Resource {
     public var engineVersion: EngineVersion
     public var nodeType: InstanceClass
     public var nodeCount: Int
-    public var port: Port
+    public var port: PortNumber
     public var subnetGroup: Ref<ElastiCacheSubnetGroup.Name>
     public var securityGroups: [Ref<SecurityGroup.ID>]
     public var options = ResourceOptions()
 
     public init(
         _ name: String, engineVersion: EngineVersion = "1.6.22", nodeType: InstanceClass, nodeCount: Int,
-        port: Port = .memcached, subnetGroup: Ref<ElastiCacheSubnetGroup.Name>, securityGroups: [Ref<SecurityGroup.ID>]
+        port: PortNumber = .memcached, subnetGroup: Ref<ElastiCacheSubnetGroup.Name>, securityGroups: [Ref<SecurityGroup.ID>]
     ) {
         self.name = name
         self.engineVersion = engineVersion

@@ -112,7 +112,7 @@ public struct DBInstance: Resource {
     public var endpoint: Ref<Attribute.Endpoint> { ref("endpoint") }
     /// The host name alone.
     public var address: Ref<Attribute.Host> { ref("address") }
-    public var port: Ref<Attribute.PortNumber> { ref("port") }
+    public var port: Ref<Attribute.Port> { ref("port") }
     public var arn: Ref<ARN> { ref("arn") }
     /// The Secrets Manager secret RDS keeps the master password in.
     public var masterUserSecretARN: Ref<SecretsManagerSecret.ARN> { ref("master_user_secret.0.secret_arn") }

@@ -138,7 +138,7 @@ public struct ProjectLoader: Sendable {
             problems.append(SettingsProblem(file: file, line: entry.keyLine, path: entry.key, message: message))
         }
 
-        let isProduction = header.production ?? Environment<Int>.looksLikeProduction(environment)
+        let isProduction = header.production ?? looksLikeProduction(environment)
         var configurations: [Configuration] = []
         var configurationErrors: [ConfigurationError] = []
         for type in stackTypes where only?.contains(type.name) ?? true {
@@ -157,7 +157,6 @@ public struct ProjectLoader: Sendable {
         // Settings problems first: a configuration built from wrong settings is not worth reading.
         if !problems.isEmpty { throw .settings(SettingsError(problems)) }
         if !configurationErrors.isEmpty { throw .configuration(configurationErrors) }
-        _ = configurationErrors.popLast()
         return LoadedEnvironment(
             name: environment, file: file, header: header, isProduction: isProduction, configurations: configurations)
 

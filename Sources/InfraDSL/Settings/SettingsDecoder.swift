@@ -31,12 +31,13 @@ public enum SettingsDecoding {
         case .keyNotFound(let key, let context):
             let parent = locate(context.codingPath, in: root)
             return SettingsProblem(
-                file: file, line: parent?.line, path: render(context.codingPath + [key]),
+                file: file, line: parent?.line, path: render(context.codingPath + [key], asWrittenIn: root),
                 message: "missing key '\(key.stringValue.snakeCased)'")
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
             let node = locate(context.codingPath, in: root)
             return SettingsProblem(
-                file: file, line: node?.line, path: render(context.codingPath), message: context.debugDescription)
+                file: file, line: node?.line, path: render(context.codingPath, asWrittenIn: root),
+                message: context.debugDescription)
         @unknown default:
             return SettingsProblem(file: file, line: nil, path: "", message: "\(error)")
         }
@@ -56,6 +57,26 @@ public enum SettingsDecoding {
             }
         }
         return node
+    }
+
+    /// The path as the file spells it: each key as written there (`nat_per_zone` for a
+    /// property `natPerZone`), snake_case for keys the file does not have.
+    static func render(_ path: [any CodingKey], asWrittenIn root: SettingsNode) -> String {
+        var node: SettingsNode? = root
+        var spelled: [any CodingKey] = []
+        for key in path {
+            if let index = key.intValue, case .sequence(let items)? = node?.kind {
+                spelled.append(SettingsIndex(index))
+                node = items.indices.contains(index) ? items[index] : nil
+            } else if let entry = node?.entry(for: key.stringValue) {
+                spelled.append(SettingsKey(entry.key))
+                node = entry.value
+            } else {
+                spelled.append(SettingsKey(key.stringValue.snakeCased))
+                node = nil
+            }
+        }
+        return render(spelled)
     }
 
     /// `platform.services.api.cpu`, `platform.zones[1]`.
@@ -96,10 +117,22 @@ final class KeyTracker {
     private var requested: [String: Set<String>] = [:]
     private var opened: Set<String> = []
 
-    func opened(_ path: [any CodingKey]) { opened.insert(SettingsDecoding.render(path)) }
+    /// Identifies a mapping whether its path is spelled as Swift keys (`backupPolicy`) or as
+    /// the file's keys (`backup_policy`).
+    private func id(_ path: [any CodingKey]) -> String {
+        SettingsDecoding.render(
+            path.map { key -> any CodingKey in
+                if let index = key.intValue, key is SettingsIndex || key.stringValue == "Index \(index)" {
+                    return SettingsIndex(index)
+                }
+                return SettingsKey(key.stringValue.snakeCased)
+            })
+    }
+
+    func opened(_ path: [any CodingKey]) { opened.insert(id(path)) }
 
     func record(_ path: [any CodingKey], requested key: String, matched yamlKey: String?) {
-        let id = SettingsDecoding.render(path)
+        let id = id(path)
         requested[id, default: []].insert(key)
         if let yamlKey { used[id, default: []].insert(yamlKey) }
     }
@@ -108,7 +141,7 @@ final class KeyTracker {
     /// mappings the settings type opened (a key the type does not know is reported once, not
     /// together with everything below it).
     func unknownKeys(in node: SettingsNode, path: [any CodingKey], file: String, into problems: inout [SettingsProblem]) {
-        let id = SettingsDecoding.render(path)
+        let id = id(path)
         switch node.kind {
         case .mapping(let entries):
             guard opened.contains(id) else { return }

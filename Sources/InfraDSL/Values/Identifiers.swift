@@ -8,7 +8,7 @@ public struct AvailabilityZoneCount: ValueConvertible, Hashable, Decodable, Expr
     public let count: Int
     public let invalidity: InvalidValue?
 
-    public init(_ count: Int) throws(InvalidValue) {
+    public init(validating count: Int) throws(InvalidValue) {
         guard Self.range.contains(count) else {
             throw InvalidValue(
                 kind: "availability zone count", input: String(count),
@@ -19,7 +19,7 @@ public struct AvailabilityZoneCount: ValueConvertible, Hashable, Decodable, Expr
     }
 
     public init(integerLiteral value: Int) {
-        do { try self.init(value) } catch {
+        do { try self.init(validating: value) } catch {
             self.init(count: max(0, min(value, Self.range.upperBound)), invalidity: error)
         }
     }
@@ -32,7 +32,7 @@ public struct AvailabilityZoneCount: ValueConvertible, Hashable, Decodable, Expr
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let n = try container.decode(Int.self)
-        do { try self.init(n) } catch {
+        do { try self.init(validating: n) } catch {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
         }
     }

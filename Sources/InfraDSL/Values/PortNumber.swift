@@ -1,13 +1,14 @@
 import InfraEngine
 
 /// A TCP/UDP port number, 1–65535, validated when built.
-public struct Port: ValueConvertible, Hashable, Comparable, Decodable, ExpressibleByIntegerLiteral,
+public struct PortNumber: ValueConvertible, Hashable, Comparable, Decodable, ExpressibleByIntegerLiteral,
     CustomStringConvertible
 {
     public let number: Int
     public let invalidity: InvalidValue?
 
-    public init(_ number: Int) throws(InvalidValue) {
+    /// Validates `number` (a literal such as `8000` builds unchecked and reports at configuration build).
+    public init(validating number: Int) throws(InvalidValue) {
         guard (1...65535).contains(number) else {
             throw InvalidValue(kind: "port", input: String(number), reason: "ports are numbers from 1 to 65535")
         }
@@ -16,7 +17,7 @@ public struct Port: ValueConvertible, Hashable, Comparable, Decodable, Expressib
     }
 
     public init(integerLiteral value: Int) {
-        do { try self.init(value) } catch { self.init(number: value, invalidity: error) }
+        do { try self.init(validating: value) } catch { self.init(number: value, invalidity: error) }
     }
 
     private init(number: Int, invalidity: InvalidValue?) {
@@ -27,7 +28,7 @@ public struct Port: ValueConvertible, Hashable, Comparable, Decodable, Expressib
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let n = try container.decode(Int.self)
-        do { try self.init(n) } catch {
+        do { try self.init(validating: n) } catch {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
         }
     }
@@ -36,36 +37,36 @@ public struct Port: ValueConvertible, Hashable, Comparable, Decodable, Expressib
     public var problem: String? { invalidity?.description }
     public var description: String { String(number) }
 
-    public static func < (lhs: Port, rhs: Port) -> Bool { lhs.number < rhs.number }
+    public static func < (lhs: PortNumber, rhs: PortNumber) -> Bool { lhs.number < rhs.number }
 
-    public static let https: Port = 443
-    public static let http: Port = 80
-    public static let postgres: Port = 5432
-    public static let redis: Port = 6379
-    public static let memcached: Port = 11211
+    public static let https: PortNumber = 443
+    public static let http: PortNumber = 80
+    public static let postgres: PortNumber = 5432
+    public static let redis: PortNumber = 6379
+    public static let memcached: PortNumber = 11211
 }
 
 /// A contiguous range of ports (`8000...8010`) or a single port; the range is checked to be in order.
 public struct PortRange: Hashable, Sendable, ExpressibleByIntegerLiteral, CustomStringConvertible {
-    public let from: Port
-    public let to: Port
+    public let from: PortNumber
+    public let to: PortNumber
 
-    public init(_ port: Port) {
+    public init(_ port: PortNumber) {
         from = port
         to = port
     }
 
-    public init(_ range: ClosedRange<Port>) {
+    public init(_ range: ClosedRange<PortNumber>) {
         from = range.lowerBound
         to = range.upperBound
     }
 
-    public init(from: Port, to: Port) {
+    public init(from: PortNumber, to: PortNumber) {
         self.from = from
         self.to = to
     }
 
-    public init(integerLiteral value: Int) { self.init(Port(integerLiteral: value)) }
+    public init(integerLiteral value: Int) { self.init(PortNumber(integerLiteral: value)) }
 
     public var problem: String? {
         if let p = from.problem ?? to.problem { return p }
