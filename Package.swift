@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "InfraEngineTests", dependencies: ["InfraEngine", "InfraTestSupport"]),
         .testTarget(name: "InfraBackendsTests", dependencies: ["InfraBackends", "InfraTestSupport"]),
         .testTarget(name: "InfraDSLTests", dependencies: ["InfraDSL", "InfraEngine"]),
-        .testTarget(name: "InfraReportsTests", dependencies: ["InfraReports", "InfraEngine"]),
+        .testTarget(name: "InfraReportsTests", dependencies: ["InfraReports", "InfraEngine", "InfraTestSupport"]),
         .testTarget(name: "InfraCLITests", dependencies: ["InfraCLI", "InfraTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
