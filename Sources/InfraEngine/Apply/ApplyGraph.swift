@@ -21,15 +21,15 @@ public struct ApplyGraph: Sendable {
             operations.append(ApplyOperation(id: id, change: change, kind: kind, address: address))
             return id
         }
-        for (c, change) in changes.enumerated() {
-            let address = change.address
-            switch change.action {
+        for c in changes.indices {
+            let address = changes[c].address
+            switch changes[c].action {
             case .create:
                 newSide[address] = add(c, .create, address)
             case .update:
                 newSide[address] = add(c, .update, address)
             case .delete:
-                let kind: ApplyOperation.Kind = change.deposedKey == nil ? .delete : .deleteDeposed
+                let kind: ApplyOperation.Kind = changes[c].deposedKey == nil ? .delete : .deleteDeposed
                 deletes[address, default: []].append(add(c, kind, address))
             case .deleteThenCreate:
                 let delete = add(c, .delete, address)
@@ -50,15 +50,16 @@ public struct ApplyGraph: Sendable {
         }
         var priorDependents: [ResourceAddress: [ResourceAddress]] = [:]
         var desiredDependents: [ResourceAddress: [ResourceAddress]] = [:]
-        for change in changes where change.action != .noOp && change.action != .read {
-            for d in change.priorDependencies { priorDependents[d, default: []].append(change.address) }
-            if change.action != .delete {
-                for d in change.dependencies { desiredDependents[d, default: []].append(change.address) }
+        for c in changes.indices where changes[c].action != .noOp && changes[c].action != .read {
+            let address = changes[c].address
+            for d in changes[c].priorDependencies { priorDependents[d, default: []].append(address) }
+            if changes[c].action != .delete {
+                for d in changes[c].dependencies { desiredDependents[d, default: []].append(address) }
             }
         }
-        for (c, change) in changes.enumerated() {
-            guard let mine = newSide[change.address], operations[mine].change == c else { continue }
-            for d in change.dependencies { if let theirs = newSide[d] { edges.append((theirs, mine)) } }
+        for c in changes.indices {
+            guard let mine = newSide[changes[c].address], operations[mine].change == c else { continue }
+            for d in changes[c].dependencies { if let theirs = newSide[d] { edges.append((theirs, mine)) } }
         }
         for (address, deleteOps) in deletes {
             let prior = priorDependents[address] ?? []
