@@ -99,6 +99,38 @@ final class ApplierTests: XCTestCase {
         XCTAssertEqual(h.state?.serial, 7)
     }
 
+    func testSlowOperationReportsStillRunningWithElapsedTime() async throws {
+        let h = Harness()
+        let started = Gate()
+        let release = Gate()
+        let provider = GatedProvider(cloud: h.cloud, gated: addr(network), started: started, release: release)
+        let plan = try await h.plan(config([spec(network, ["cidr_block": "10.0.0.0/16"])]))
+        let log = EventLog()
+        // The create is held until a heartbeat arrives, so the test waits on the event, not a clock.
+        let applier = Applier(provider: provider, backend: h.backend, progressInterval: .milliseconds(1)) { event in
+            log.append(event)
+            if case .stillRunning = event { release.open() }
+        }
+        let result = try await applier.apply(plan)
+        XCTAssertTrue(result.succeeded)
+        let heartbeats = log.all.compactMap { event -> (String, Duration)? in
+            if case .stillRunning(let op, let elapsed) = event { return (op.description, elapsed) }
+            return nil
+        }
+        XCTAssertEqual(heartbeats.first?.0, "create mem_network.main")
+        XCTAssertGreaterThan(heartbeats.first?.1 ?? .zero, .zero)
+    }
+
+    func testNoCreateStartsWhenItsPendingRecordCannotBeSaved() async throws {
+        let h = Harness()
+        h.backend.failingWrites = true
+        let result = try await h.apply(try await h.plan(webConfig()))
+        XCTAssertFalse(result.succeeded)
+        XCTAssertTrue(result.stateWriteError?.contains("refused the write") ?? false, "\(String(describing: result.stateWriteError))")
+        XCTAssertNil(h.cloud.counters["create"], "nothing may be created without a saved pending record")
+        XCTAssertEqual(result.failures.map(\.operation.description), ["create mem_network.main"])
+    }
+
     func testPendingCreateIsSavedBeforeTheCreateIsAttempted() async throws {
         let h = Harness()
         let started = Gate()

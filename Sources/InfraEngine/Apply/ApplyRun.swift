@@ -59,6 +59,11 @@ struct ApplyRun {
                 }
                 if calls.contains(where: { if case .create = $0.1 { return true } else { return false } }) {
                     await save()  // the pending creates, before any create is attempted
+                    if let stateWriteError {
+                        // A create whose pending record is not saved could be lost: start nothing.
+                        for (op, _) in calls { fail(op, message: "not started: \(stateWriteError)") }
+                        calls = []
+                    }
                 }
                 for (op, call) in calls {
                     events(.started(op))

@@ -116,6 +116,8 @@ extension PlanWork {
     /// object, which in turn waits for the replacement: those become create-before-destroy
     /// (each round converts at least one, and without delete-then-create there is no cycle).
     mutating func breakReplacementCycles() {
+        // Without a delete-then-create there is no edge from a delete to a create: no cycle.
+        guard nodeChanges.contains(where: { $0?.action == .deleteThenCreate }) else { return }
         while true {
             let changes = orderedChanges()
             let stuck: [ApplyOperation]

@@ -24,6 +24,18 @@ public final class InMemoryBackend: StateBackend, @unchecked Sendable {
         set { mutex.withLock { _frozen = newValue } }
     }
 
+    /// When true, writes fail (a full disk, a denied bucket).
+    public var failingWrites: Bool {
+        get { mutex.withLock { _failingWrites } }
+        set { mutex.withLock { _failingWrites = newValue } }
+    }
+    private var _failingWrites = false
+
+    /// The error of a write refused by ``failingWrites``.
+    public struct WriteFailed: Error, CustomStringConvertible, Sendable {
+        public var description: String { "injected: the state store refused the write" }
+    }
+
     /// Writes that reached the store.
     public var writeCount: Int { mutex.withLock { _writes } }
 
@@ -39,6 +51,7 @@ public final class InMemoryBackend: StateBackend, @unchecked Sendable {
     public func write(_ state: StateSnapshot) async throws {
         try mutex.withLock {
             guard !_frozen else { return }
+            if _failingWrites { throw WriteFailed() }
             try StateWriteCheck.validate(stored: stored, new: state, key: key)
             // Round-trip through the file codec so a state that cannot be stored fails here too.
             stored = try StateFileCodec.decode(StateFileCodec.encode(state), path: key)
