@@ -4,9 +4,10 @@
 //
 // One target per layer; each imports only the layers below it:
 //
-//   InfraCLI ──► InfraReports ──► InfraEngine
-//      │  └────► InfraBackends ──► InfraEngine (+ InfraAWS for S3/DynamoDB)
-//      └───────► InfraDSL ──────► InfraEngine
+//   InfraCLI ──► InfraReports ───► InfraEngine
+//      ├───────► InfraProviders ─► InfraEngine, InfraAWS
+//      ├───────► InfraBackends ──► InfraEngine, InfraAWS (S3 + DynamoDB)
+//      └───────► InfraDSL ───────► InfraEngine
 //   InfraAWS: credentials, signing, transport, protocols (knows no engine)
 //
 import PackageDescription
@@ -44,12 +45,13 @@ let package = Package(
             ] + nio),
         .target(name: "InfraEngine", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "InfraDSL", dependencies: ["InfraEngine", .product(name: "Yams", package: "Yams")]),
-        .target(name: "InfraBackends", dependencies: ["InfraEngine"]),
+        .target(name: "InfraProviders", dependencies: ["InfraEngine", "InfraAWS"]),
+        .target(name: "InfraBackends", dependencies: ["InfraEngine", "InfraAWS"]),
         .target(name: "InfraReports", dependencies: ["InfraEngine"]),
         .target(
             name: "InfraCLI",
             dependencies: [
-                "InfraAWS", "InfraEngine", "InfraDSL", "InfraBackends", "InfraReports",
+                "InfraAWS", "InfraEngine", "InfraDSL", "InfraProviders", "InfraBackends", "InfraReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -66,6 +68,9 @@ let package = Package(
             resources: [.copy("Resources")]),
         .testTarget(name: "InfraEngineTests", dependencies: ["InfraEngine", "InfraTestSupport"]),
         .testTarget(name: "InfraBackendsTests", dependencies: ["InfraBackends", "InfraTestSupport"]),
+        .testTarget(
+            name: "InfraProvidersTests",
+            dependencies: ["InfraProviders", "InfraDSL", "InfraEngine", "InfraBackends", "InfraTestSupport"]),
         .testTarget(name: "InfraDSLTests", dependencies: ["InfraDSL", "InfraEngine"]),
         .testTarget(name: "InfraReportsTests", dependencies: ["InfraReports", "InfraEngine", "InfraTestSupport"]),
         .testTarget(name: "InfraCLITests", dependencies: ["InfraCLI", "InfraTestSupport"]),
