@@ -1,6 +1,7 @@
 import Foundation
 import InfraBackends
 import InfraEngine
+import InfraTestSupport
 import XCTest
 
 final class LocalBackendTests: XCTestCase {
@@ -119,5 +120,26 @@ final class LocalBackendTests: XCTestCase {
         } catch let error as UnlockError {
             XCTAssertEqual(error, .notLocked(path: "state/dev/platform.json"))
         }
+    }
+
+    func testPlanAndApplyThroughTheLocalBackend() async throws {
+        let b = backend()
+        let cloud = InMemoryCloud()
+        let network = ResourceAddress(type: "mem_network", name: "main")
+        let cfg = Configuration(stack: "platform", environment: "dev", resources: [
+            ResourceSpec(address: network, attributes: ["cidr_block": "10.0.0.0/16"]),
+            ResourceSpec(address: ResourceAddress(type: "mem_subnet", name: "a"), attributes: [
+                "network_id": .reference(Reference(network, "id")), "cidr_block": "10.0.1.0/24",
+            ]),
+        ])
+        let plan = try await Planner(provider: cloud).plan(cfg, prior: nil, backendKey: b.key)
+        let result = try await Applier(provider: cloud, backend: b).apply(plan)
+        XCTAssertTrue(result.succeeded, "\(result.failures)")
+        let stored = try await b.read()?.state
+        XCTAssertEqual(stored?.resources.count, 2)
+        XCTAssertEqual(stored?.lineage, plan.lineage)
+        XCTAssertEqual(stored?.serial, result.state.serial)
+        let again = try await Planner(provider: cloud).plan(cfg, prior: stored, backendKey: b.key)
+        XCTAssertFalse(again.hasChanges)
     }
 }
