@@ -244,4 +244,30 @@ final class ComponentTests: XCTestCase {
         XCTAssertEqual(first.resources, second.resources)
         XCTAssertEqual(first.resources.map(\.address), first.resources.map(\.address).sorted())
     }
+
+    func testPlatformGraphIsClosedAndAcyclic() throws {
+        var settings = Fixture.settings(services: ["api": ServiceSize(cpu: 512, memory: 1024, count: 2)])
+        settings.cache = CacheSize(nodeType: "cache.t4g.small", nodes: 2)
+        let config = try platform(settings: settings)
+        let byAddress = Dictionary(uniqueKeysWithValues: config.resources.map { ($0.address, $0) })
+        for spec in config.resources {
+            for dependency in spec.dependencies {
+                XCTAssertNotNil(byAddress[dependency], "\(spec.address) depends on undeclared \(dependency)")
+            }
+        }
+        // Depth-first search for a cycle.
+        var state: [ResourceAddress: Bool] = [:]  // false: on the stack, true: done
+        func visit(_ address: ResourceAddress, _ path: [ResourceAddress]) {
+            if state[address] == true { return }
+            if state[address] == false {
+                XCTFail("cycle: \((path + [address]).map(\.description).joined(separator: " -> "))")
+                return
+            }
+            state[address] = false
+            for next in byAddress[address]?.dependencies.sorted() ?? [] { visit(next, path + [address]) }
+            state[address] = true
+        }
+        for address in byAddress.keys.sorted() { visit(address, []) }
+        XCTAssertGreaterThan(config.resources.count, 50)
+    }
 }

@@ -123,6 +123,7 @@ public struct FargateService: Component {
         self.name = name
         let ownCluster = cluster == nil ? ECSCluster(name) : nil
         self.ownCluster = ownCluster
+        let clusterARN = cluster ?? ECSCluster(name).arn
         executionRole = IAMRole(
             "\(name)_execution", assumeRolePolicy: .assumedBy(service: "ecs-tasks.amazonaws.com"),
             description: "ECS task execution of \(name): image pull, logs, its secrets")
@@ -152,7 +153,7 @@ public struct FargateService: Component {
         var dependencies = [executionPolicy.address]
         if let secretsPolicy { dependencies.append(secretsPolicy.address) }
         service = ECSService(
-            name, cluster: cluster ?? ownCluster?.arn ?? .existing(""), taskDefinition: taskDefinition.arn,
+            name, cluster: clusterARN, taskDefinition: taskDefinition.arn,
             desiredCount: size.count, subnets: subnets.ids, securityGroups: [access.id]
         ).dependsOn(addresses: dependencies)
     }
