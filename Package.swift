@@ -4,13 +4,19 @@
 //
 // One target per layer; each imports only the layers below it:
 //
-//   InfraCLI ──► InfraReports ──► InfraEngine
-//      │  └────► InfraBackends ──► InfraEngine, InfraAWS
-//      └───────► InfraProviders ─► InfraEngine, InfraAWS
-//   InfraDSL ──► InfraEngine
-//   Stacks (this repository's platform) ──► InfraDSL
+//   InfraCLI ──► InfraReports ───► InfraEngine
+//      ├───────► InfraProviders ─► InfraEngine, InfraAWS
+//      ├───────► InfraBackends ──► InfraEngine, InfraAWS (S3 + DynamoDB)
+//      └───────► InfraDSL ───────► InfraEngine
+//   InfraAWS: credentials, signing, transport, protocols (knows no engine)
 //
 import PackageDescription
+
+let nio: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+    .product(name: "NIOHTTP1", package: "swift-nio"),
+]
 
 let package = Package(
     name: "infra",
@@ -23,9 +29,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         // MARK: Layers
@@ -36,42 +42,37 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 // Deadlines, byte buffers, HTTP types and the connection errors the transport classifies.
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]),
-        .target(name: "InfraEngine"),
-        .target(
-            name: "InfraDSL",
-            dependencies: ["InfraEngine", .product(name: "Yams", package: "Yams")]),
+            ] + nio),
+        .target(name: "InfraEngine", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "InfraDSL", dependencies: ["InfraEngine", .product(name: "Yams", package: "Yams")]),
+        .target(name: "InfraProviders", dependencies: ["InfraEngine", "InfraAWS"]),
+        .target(name: "InfraBackends", dependencies: ["InfraEngine", "InfraAWS"]),
         .target(name: "InfraReports", dependencies: ["InfraEngine"]),
         .target(
             name: "InfraCLI",
             dependencies: [
-                "InfraAWS", "InfraEngine", "InfraDSL", "InfraReports",
+                "InfraAWS", "InfraEngine", "InfraDSL", "InfraProviders", "InfraBackends", "InfraReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(name: "infra", dependencies: ["InfraCLI"]),
 
-        // MARK: Benchmarks
+        // MARK: Benchmarks (`make bench`)
         .executableTarget(name: "infra-bench-sign", dependencies: ["InfraAWS"], path: "Benchmarks/SignBenchmark"),
+        .executableTarget(name: "infra-bench-engine", dependencies: ["InfraEngine"], path: "Benchmarks/EngineBenchmark"),
 
         // MARK: Test support and tests
-        .target(
-            name: "InfraTestSupport",
-            dependencies: [
-                "InfraAWS",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]),
+        .target(name: "InfraTestSupport", dependencies: ["InfraAWS", "InfraEngine"] + nio),
         .testTarget(
             name: "InfraAWSTests", dependencies: ["InfraAWS", "InfraTestSupport"],
             resources: [.copy("Resources")]),
-        .testTarget(name: "InfraEngineTests", dependencies: ["InfraEngine"]),
+        .testTarget(name: "InfraEngineTests", dependencies: ["InfraEngine", "InfraTestSupport"]),
+        .testTarget(name: "InfraBackendsTests", dependencies: ["InfraBackends", "InfraTestSupport"]),
+        .testTarget(
+            name: "InfraProvidersTests",
+            dependencies: ["InfraProviders", "InfraDSL", "InfraEngine", "InfraBackends", "InfraTestSupport"]),
         .testTarget(name: "InfraDSLTests", dependencies: ["InfraDSL", "InfraEngine"]),
-        .testTarget(name: "InfraReportsTests", dependencies: ["InfraReports", "InfraEngine"]),
+        .testTarget(name: "InfraReportsTests", dependencies: ["InfraReports", "InfraEngine", "InfraTestSupport"]),
         .testTarget(name: "InfraCLITests", dependencies: ["InfraCLI", "InfraTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

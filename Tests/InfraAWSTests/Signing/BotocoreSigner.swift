@@ -99,7 +99,7 @@ enum BotocoreSigner {
         let input = directory.appendingPathComponent("requests.json")
         let errors = directory.appendingPathComponent("stderr.txt")
         try JSONEncoder().encode(["requests": items]).write(to: input)
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

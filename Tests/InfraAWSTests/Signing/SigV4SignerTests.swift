@@ -113,26 +113,33 @@ final class SigV4SignerTests: XCTestCase {
 
     func testConcurrentSigningAgreesWithSequentialSigning() async {
         let signer = SigV4Signer()
-        let regions = ["us-east-1", "eu-west-1", "ap-south-1", "sa-east-1"]
-        func sign(_ index: Int) -> String? {
-            var request = AWSHTTPRequest(method: "POST", host: "sts.amazonaws.com", body: Array("n=\(index)".utf8))
-            signer.sign(&request, credentials: credentials, region: regions[index % regions.count], service: "sts",
-                        date: date.addingTimeInterval(Double(index % 3) * 86_400))
-            return request.header("Authorization")
-        }
-        let expected = (0..<200).map { index -> String? in
-            var request = AWSHTTPRequest(method: "POST", host: "sts.amazonaws.com", body: Array("n=\(index)".utf8))
-            SigV4Signer().sign(&request, credentials: credentials, region: regions[index % regions.count],
-                               service: "sts", date: date.addingTimeInterval(Double(index % 3) * 86_400))
-            return request.header("Authorization")
+        let credentials = credentials, date = date
+        let expected = (0..<200).map {
+            Self.signConcurrencyRequest($0, signer: SigV4Signer(), credentials: credentials, date: date)
         }
         let results = await withTaskGroup(of: (Int, String?).self) { group in
-            for index in 0..<200 { group.addTask { (index, sign(index)) } }
+            for index in 0..<200 {
+                group.addTask {
+                    (index, Self.signConcurrencyRequest(index, signer: signer, credentials: credentials, date: date))
+                }
+            }
             var results = [String?](repeating: nil, count: 200)
             for await (index, value) in group { results[index] = value }
             return results
         }
         XCTAssertEqual(results, expected)
+    }
+
+    /// Request `index` of the concurrency test: four regions and three days, so the shared
+    /// signer's key cache is filled and hit from many tasks at once.
+    static func signConcurrencyRequest(_ index: Int, signer: SigV4Signer, credentials: AWSCredentials,
+                                       date: Date) -> String?
+    {
+        let regions = ["us-east-1", "eu-west-1", "ap-south-1", "sa-east-1"]
+        var request = AWSHTTPRequest(method: "POST", host: "sts.amazonaws.com", body: Array("n=\(index)".utf8))
+        signer.sign(&request, credentials: credentials, region: regions[index % regions.count], service: "sts",
+                    date: date.addingTimeInterval(Double(index % 3) * 86_400))
+        return request.header("Authorization")
     }
 
     func testSigningKeyDerivationMatchesTheDocumentedExample() {

@@ -98,8 +98,13 @@ struct SigV4SuiteCase {
     }
 
     static func suiteDirectory() throws -> URL {
-        let resources = try XCTUnwrap(Bundle.module.resourceURL, "the test bundle has no resources")
-        return resources.appendingPathComponent("Resources/sigv4-testsuite/v4", isDirectory: true)
+        // `.copy("Resources")` keeps the folder; Foundation on Linux takes that folder itself as
+        // the bundle's resource directory, on Darwin it sits inside it.
+        let suite = try XCTUnwrap(
+            Bundle.module.url(forResource: "sigv4-testsuite", withExtension: nil)
+                ?? Bundle.module.url(forResource: "sigv4-testsuite", withExtension: nil, subdirectory: "Resources"),
+            "Resources/sigv4-testsuite is missing from the test bundle")
+        return suite.appendingPathComponent("v4", isDirectory: true)
     }
 
     static func loadAll() throws -> [SigV4SuiteCase] {

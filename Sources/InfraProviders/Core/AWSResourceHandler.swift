@@ -1,0 +1,59 @@
+import InfraAWS
+import InfraEngine
+
+/// One AWS resource type: its schema and the API calls that read, create, change and delete
+/// its objects. The only place where Terraform attribute names meet AWS API members.
+public protocol AWSResourceHandler: Sendable {
+    /// Terraform's type name, e.g. `aws_vpc`.
+    var type: String { get }
+    var schema: ResourceSchema { get }
+
+    /// Every object among `ids` that exists, in as few calls as the API allows.
+    func read(ids: [String], in context: ProviderContext) async throws -> [String: ObservedResource]
+
+    func create(_ request: CreateRequest, in context: ProviderContext) async throws -> ObservedResource
+
+    func update(_ request: UpdateRequest, in context: ProviderContext) async throws -> ObservedResource
+
+    /// Deletes the object and waits until it is gone. An object already gone is not an error.
+    func delete(id: String, attributes: [String: Value], in context: ProviderContext) async throws
+
+    /// The object created with idempotency token `token`, found by its `infra:token` tag or its
+    /// unique name, if such an object exists.
+    func find(token: String, in context: ProviderContext) async throws -> ObservedResource?
+
+    /// One object by its AWS id, for `infra import`.
+    func importResource(id: String, in context: ProviderContext) async throws -> ObservedResource?
+}
+
+extension AWSResourceHandler {
+    public func importResource(id: String, in context: ProviderContext) async throws -> ObservedResource? {
+        try await read(ids: [id], in: context)[id]
+    }
+}
+
+/// What every handler call gets: the signed client, the region, and how to wait.
+public struct ProviderContext: Sendable {
+    public var client: AWSClient
+    public var region: String
+    /// How long and how often to poll resources that become ready later.
+    public var waitPolicy: WaitPolicy
+    /// At most this many concurrent calls where an API has no batch form.
+    public var concurrency: Int
+
+    public init(client: AWSClient, region: String, waitPolicy: WaitPolicy = WaitPolicy(), concurrency: Int = 8) {
+        self.client = client
+        self.region = region
+        self.waitPolicy = waitPolicy
+        self.concurrency = concurrency
+    }
+}
+
+/// A type the configuration uses but no handler manages.
+public struct UnsupportedResourceTypeError: Error, Sendable, CustomStringConvertible {
+    public var type: String
+    public var supported: [String]
+    public var description: String {
+        "infra has no provider for resource type \(type); supported types: \(supported.joined(separator: ", "))"
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class _T: XCTestCase { func testNothing() {} }
