@@ -30,7 +30,7 @@ final class FakeGitHub: @unchecked Sendable {
         }
         let base = "/api/v3/repos/acme/platform/issues"
         let body = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any]
-        return lock.withLock {
+        return lock.withLock { () -> FaultAction in
             switch (request.method, request.path) {
             case ("GET", "\(base)/7/comments"):
                 let query = URLComponents(string: request.uri)?.queryItems ?? []
@@ -112,10 +112,12 @@ final class GitHubCommentPosterTests: XCTestCase {
             do {
                 _ = try await poster(server, transport, repository: "acme/nope", pr: 12).post("x", marker: marker)
                 XCTFail("expected an error")
-            } catch {
+            } catch let error as GitHubError {
                 XCTAssertEqual(error, .notFound(repository: "acme/nope", pullRequest: 12, message: "Not Found"))
                 XCTAssertTrue(error.description.contains("no pull request #12 in acme/nope"), error.description)
                 XCTAssertTrue(error.description.contains("GITHUB_REPOSITORY"), error.description)
+            } catch {
+                XCTFail("unexpected \(error)")
             }
         }
     }
@@ -125,10 +127,12 @@ final class GitHubCommentPosterTests: XCTestCase {
             do {
                 _ = try await poster(server, transport, token: "ghs_expired_token").post("x", marker: marker)
                 XCTFail("expected an error")
-            } catch {
+            } catch let error as GitHubError {
                 XCTAssertEqual(error, .badCredentials(message: "Bad credentials"))
                 XCTAssertTrue(error.description.contains("GitHub refused GITHUB_TOKEN (401 Bad credentials)"), error.description)
                 XCTAssertFalse(error.description.contains("ghs_expired_token"))
+            } catch {
+                XCTFail("unexpected \(error)")
             }
             XCTAssertTrue(github.all.isEmpty)
         }

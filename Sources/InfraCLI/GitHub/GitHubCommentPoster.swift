@@ -69,7 +69,7 @@ public struct GitHubCommentPoster: Sendable {
             guard let event = object as? [String: Any] else {
                 throw GitHubError.missingPullRequest(reason: "the event file \(path) (GITHUB_EVENT_PATH) is not a JSON object")
             }
-            if let pr = event["pull_request"] as? [String: Any], let number = (pr["number"] as? NSNumber)?.intValue {
+            if let pr = event["pull_request"] as? [String: Any], let number = GitHubCommentPoster.integer(pr["number"]) {
                 return number
             }
             throw GitHubError.missingPullRequest(
@@ -115,7 +115,7 @@ public struct GitHubCommentPoster: Sendable {
         let response = try await send(
             "POST", path: "/repos/\(target.owner)/\(target.repository)/issues/\(target.pullRequest)/comments",
             body: payload, what: "creating a comment")
-        guard let object = Self.object(response), let id = (object["id"] as? NSNumber)?.intValue else {
+        guard let object = Self.object(response), let id = Self.integer(object["id"]) else {
             throw GitHubError.unexpectedResponse(what: "creating a comment", detail: "no comment id in the answer")
         }
         return .created(id: id, url: object["html_url"] as? String)
@@ -133,7 +133,7 @@ public struct GitHubCommentPoster: Sendable {
             }
             for comment in comments {
                 if let body = comment["body"] as? String, body.contains(marker),
-                    let id = (comment["id"] as? NSNumber)?.intValue
+                    let id = Self.integer(comment["id"])
                 {
                     return id
                 }
@@ -177,6 +177,12 @@ public struct GitHubCommentPoster: Sendable {
             throw GitHubError.from(status: response.status, body: response.body, what: what, target: target)
         }
         return response
+    }
+
+    /// A JSON number as an Int, however Foundation boxed it.
+    static func integer(_ value: Any?) -> Int? {
+        if let int = value as? Int { return int }
+        return (value as? NSNumber)?.intValue
     }
 
     static func object(_ response: AWSHTTPResponse) -> [String: Any]? {

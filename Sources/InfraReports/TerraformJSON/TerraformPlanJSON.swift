@@ -51,9 +51,8 @@ public enum TerraformPlanJSON {
             root["output_changes"] = .object(Dictionary(
                 plan.outputChanges.map { ($0.name, outputChange($0)) }, uniquingKeysWith: { first, _ in first }))
         }
-        if let prior = plan.priorState {
-            root["prior_state"] = priorState(prior, toolVersion: plan.toolVersion)
-        }
+        // Always present (empty for a first plan), so readers that walk it need no special case.
+        root["prior_state"] = priorState(plan.priorState, toolVersion: plan.toolVersion)
         return .object(root)
     }
 
@@ -72,8 +71,8 @@ public enum TerraformPlanJSON {
         var outputs: [String: JSONNode] = [:]
         for output in plan.outputChanges where output.action != .delete {
             var o: [String: JSONNode] = ["sensitive": .bool(output.sensitive)]
-            if !output.sensitive, let value = output.after, let node = node(value).value, !value.containsSensitive {
-                o["value"] = node
+            if !output.sensitive, let value = output.after, !value.containsSensitive, let known = node(value).value {
+                o["value"] = known
             }
             outputs[output.name] = .object(o)
         }
@@ -131,7 +130,8 @@ public enum TerraformPlanJSON {
         ])
     }
 
-    static func priorState(_ state: StateSnapshot, toolVersion: String) -> JSONNode {
+    static func priorState(_ snapshot: StateSnapshot?, toolVersion: String) -> JSONNode {
+        let state = snapshot ?? StateSnapshot(stack: "", environment: "", toolVersion: toolVersion)
         var resources: [JSONNode] = []
         for address in state.resources.keys.sorted() {
             guard let resource = state.resources[address] else { continue }
