@@ -1,3 +1,3 @@
 import InfraCLI
 
-await InfraMain.run()
+await InfraMain.run(stacks: [])
