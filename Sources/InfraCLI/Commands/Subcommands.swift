@@ -14,5 +14,6 @@ extension InfraCommand {
         ImportCommand.self,
         ForceUnlockCommand.self,
         GraphCommand.self,
+        InitCommand.self,
     ]
 }
