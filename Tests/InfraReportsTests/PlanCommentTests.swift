@@ -30,7 +30,7 @@ final class PlanCommentTests: XCTestCase {
     func testWarningBlockListsDestroysAndReplacements() async throws {
         let text = try render(try await PlanFixtures.handPlan())
         let warning = try XCTUnwrap(text.range(of: "> [!CAUTION]"))
-        let block = text[warning.lowerBound...].prefix { true }.split(separator: "\n", omittingEmptySubsequences: false)
+        let block = text[warning.lowerBound...].split(separator: "\n", omittingEmptySubsequences: false)
             .prefix { $0.hasPrefix(">") }.joined(separator: "\n")
         XCTAssertTrue(block.contains("**replace** `aws_db_instance.ledger`: storage_encrypted: false → true forces replacement"), block)
         XCTAssertTrue(block.contains("**replace** `aws_eks_cluster.apps`"), block)

@@ -69,7 +69,8 @@ final class TerraformPlanJSONTests: XCTestCase {
     }
 
     func testActionsFollowTerraform() async throws {
-        let changes = try XCTUnwrap(try json(try await PlanFixtures.handPlan())["resource_changes"] as? [[String: Any]])
+        let plan = try await PlanFixtures.handPlan()
+        let changes = try XCTUnwrap(try json(plan)["resource_changes"] as? [[String: Any]])
         var actions: [String: [String]] = [:]
         for c in changes { actions[c["address"] as? String ?? ""] = dig(c, "change", "actions") as? [String] }
         XCTAssertEqual(actions["aws_vpc.main"], ["create"])
@@ -127,7 +128,8 @@ final class TerraformPlanJSONTests: XCTestCase {
     }
 
     func testConfigurationExpressions() async throws {
-        let resources = try XCTUnwrap(dig(try json(try await PlanFixtures.handPlan()), "configuration", "root_module", "resources")
+        let plan = try await PlanFixtures.handPlan()
+        let resources = try XCTUnwrap(dig(try json(plan), "configuration", "root_module", "resources")
             as? [[String: Any]])
         let subnet = try XCTUnwrap(resources.first { $0["address"] as? String == "aws_subnet.a" })
         XCTAssertEqual(dig(subnet, "expressions", "vpc_id", "references") as? [String], ["aws_vpc.main.id", "aws_vpc.main"])
