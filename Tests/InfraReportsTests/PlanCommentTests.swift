@@ -97,7 +97,13 @@ final class PlanCommentTests: XCTestCase {
     }
 
     func testNoSensitiveValueAppears() async throws {
-        let text = try render(try await PlanFixtures.handPlan())
+        var plan = try await PlanFixtures.handPlan()
+        plan.changes.append(ResourceChange(
+            address: ResourceAddress(type: "aws_secretsmanager_secret_version", name: "api_key"),
+            type: "aws_secretsmanager_secret_version", action: .create,
+            after: ["secret_id": .unknown, "secret_string": .sensitive(.string(PlanFixtures.secretPlaintext))],
+            afterUnknown: ["secret_id"], sensitiveAttributes: ["secret_string"]))
+        let text = try render(plan)
         XCTAssertFalse(text.contains(PlanFixtures.secretPlaintext))
         XCTAssertTrue(text.contains("(sensitive value)"))
     }

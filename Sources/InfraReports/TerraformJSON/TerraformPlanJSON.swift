@@ -83,6 +83,7 @@ public enum TerraformPlanJSON {
 
     static func resourceChange(_ change: ResourceChange) -> JSONNode {
         var r = header(change.address)
+        r.removeValue(forKey: "schema_version")  // Terraform writes it in values, not in changes
         if let deposed = change.deposedKey, change.action == .delete { r["deposed"] = .string(deposed) }
         var c: [String: JSONNode] = ["actions": .array(actions(change.action).map { .string($0) })]
         let sensitive = Set(change.sensitiveAttributes)
