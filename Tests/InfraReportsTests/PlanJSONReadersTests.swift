@@ -59,12 +59,12 @@ final class PlanJSONReadersTests: XCTestCase {
         return path.split(separator: ":").map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    func writePlan() async throws -> (directory: URL, file: URL, plan: Plan) {
+    func writePlan(terraformVersion: String? = nil) async throws -> (directory: URL, file: URL, plan: Plan) {
         let plan = try await PlanFixtures.platformPlan()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("infra-plan-json-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent("plan.json")
-        try TerraformPlanJSON.render(plan: plan).write(to: file)
+        try TerraformPlanJSON.render(plan: plan, terraformVersion: terraformVersion).write(to: file)
         return (directory, file, plan)
     }
 
@@ -102,7 +102,10 @@ final class PlanJSONReadersTests: XCTestCase {
 
     func testTerraformComplianceReadsThePlan() async throws {
         let tool = try installed("terraform-compliance", tool: "terraform-compliance", venv: "infra-tfc-venv")
-        let (directory, file, _) = try await writePlan()
+        // terraform-compliance refuses a `terraform_version` that is not a Terraform release
+        // ("Unsupported terraform version (0.1.0)"), so this reader gets the Terraform version
+        // whose format we follow.
+        let (directory, file, _) = try await writePlan(terraformVersion: TerraformPlanJSON.compatibleTerraformVersion)
         defer { try? FileManager.default.removeItem(at: directory) }
         let features = directory.appendingPathComponent("features")
         try FileManager.default.createDirectory(at: features, withIntermediateDirectories: true)

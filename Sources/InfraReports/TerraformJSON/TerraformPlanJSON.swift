@@ -27,18 +27,27 @@ public enum TerraformPlanJSON {
     ]
 
     /// The plan as Terraform's JSON plan document (UTF-8, compact, keys sorted).
-    /// - Parameter timestamp: when the plan was made (`timestamp`, RFC 3339).
-    public static func render(plan: Plan, timestamp: Date = Date()) -> Data {
-        Data(document(plan: plan, timestamp: timestamp).text.utf8)
+    /// - Parameters:
+    ///   - timestamp: when the plan was made (`timestamp`, RFC 3339).
+    ///   - terraformVersion: what to write as `terraform_version`; nil writes infra's own
+    ///     version (the plan's `toolVersion`). Some readers refuse versions that are not
+    ///     Terraform's (terraform-compliance accepts only 0.12.x to 1.16.x), so callers feeding
+    ///     them pass a Terraform version whose format this document follows, e.g. "1.11.4".
+    public static func render(plan: Plan, timestamp: Date = Date(), terraformVersion: String? = nil) -> Data {
+        Data(document(plan: plan, timestamp: timestamp, terraformVersion: terraformVersion).text.utf8)
     }
 
+    /// The Terraform release whose `show -json` output this format follows (format 1.2).
+    public static let compatibleTerraformVersion = "1.11.4"
+
     /// The same document as a tree, for callers that post-process it.
-    public static func document(plan: Plan, timestamp: Date = Date()) -> JSONNode {
+    public static func document(plan: Plan, timestamp: Date = Date(), terraformVersion: String? = nil) -> JSONNode {
+        let version = terraformVersion ?? plan.toolVersion
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         var root: [String: JSONNode] = [
             "format_version": .string(formatVersion),
-            "terraform_version": .string(plan.toolVersion),
+            "terraform_version": .string(version),
             "planned_values": plannedValues(plan),
             "resource_changes": .array(plan.changes.filter { $0.action != .read || $0.after != nil }.map(resourceChange)),
             "configuration": configuration(plan.configuration),
@@ -52,7 +61,7 @@ public enum TerraformPlanJSON {
                 plan.outputChanges.map { ($0.name, outputChange($0)) }, uniquingKeysWith: { first, _ in first }))
         }
         // Always present (empty for a first plan), so readers that walk it need no special case.
-        root["prior_state"] = priorState(plan.priorState, toolVersion: plan.toolVersion)
+        root["prior_state"] = priorState(plan.priorState, toolVersion: version)
         return .object(root)
     }
 
