@@ -17,7 +17,8 @@ enum EC2 {
     /// `Invalid*ID.NotFound` (AWS and moto alike), while a filter simply leaves it out. So a
     /// resource deleted outside infra shows up as absent without bisecting or a second call.
     static func describe(_ context: ProviderContext, _ operation: String, listKey: String, filter: String,
-                         values: [String], extraFilters: [AWSDocument] = []) async throws -> [AWSDocument]
+                         values: [String], extraFilters: [AWSDocument] = [],
+                         filterMember: String = "Filters") async throws -> [AWSDocument]
     {
         let unique = Array(Set(values)).sorted()
         guard !unique.isEmpty else { return [] }
@@ -27,17 +28,18 @@ enum EC2 {
             let chunk = Array(unique[start..<min(start + filterValueLimit, unique.count)])
             start += filterValueLimit
             let filters: [AWSDocument] = [["Name": .string(filter), "Values": .list(chunk.map { .string($0) })]] + extraFilters
-            let output = try await context.client.paginate(.ec2, operation, ["Filters": .list(filters)])
+            let output = try await context.client.paginate(.ec2, operation, [filterMember: .list(filters)])
             items += output[listKey].array ?? []
         }
         return items
     }
 
     /// The objects tagged `infra:token = token` (normally zero or one).
-    static func describe(_ context: ProviderContext, _ operation: String, listKey: String, token: String) async throws
-        -> [AWSDocument]
+    static func describe(_ context: ProviderContext, _ operation: String, listKey: String, token: String,
+                         filterMember: String = "Filters") async throws -> [AWSDocument]
     {
-        try await describe(context, operation, listKey: listKey, filter: "tag:\(Tags.tokenKey)", values: [token])
+        try await describe(context, operation, listKey: listKey, filter: "tag:\(Tags.tokenKey)", values: [token],
+                           filterMember: filterMember)
     }
 
     /// `TagSpecifications` for a create: the desired `tags` plus the token tag.

@@ -79,11 +79,15 @@ public struct NATGatewayHandler: AWSResourceHandler {
         "vpc_id": .computed,
     ])
 
+    /// DescribeNatGateways names its filter list `Filter`, not `Filters`.
+    static let filterMember = "Filter"
+
     /// States in which a NAT gateway is gone for good (AWS lists deleted ones for about an hour).
     static let goneStates: Set<String> = ["deleted", "deleting", "failed"]
 
     public func read(ids: [String], in context: ProviderContext) async throws -> [String: ObservedResource] {
-        let gateways = try await EC2.describe(context, "DescribeNatGateways", listKey: "NatGateways", filter: "nat-gateway-id", values: ids)
+        let gateways = try await EC2.describe(context, "DescribeNatGateways", listKey: "NatGateways", filter: "nat-gateway-id", values: ids,
+                                          filterMember: Self.filterMember)
         return observe(gateways.filter { !Self.goneStates.contains($0["State"].string ?? "") })
     }
 
@@ -114,7 +118,8 @@ public struct NATGatewayHandler: AWSResourceHandler {
             for: "NAT gateway \(id) to become \(what)", policy: context.waitPolicy,
             progress: { progress("\($0.subject): \($0.status), \(Int($0.elapsed))s elapsed") }
         ) {
-            let found = try await EC2.describe(context, "DescribeNatGateways", listKey: "NatGateways", filter: "nat-gateway-id", values: [id])
+            let found = try await EC2.describe(context, "DescribeNatGateways", listKey: "NatGateways", filter: "nat-gateway-id", values: [id],
+                                          filterMember: Self.filterMember)
             return decide(found.first)
         }
     }
@@ -165,7 +170,7 @@ public struct NATGatewayHandler: AWSResourceHandler {
     }
 
     public func find(token: String, in context: ProviderContext) async throws -> ObservedResource? {
-        let gateways = try await EC2.describe(context, "DescribeNatGateways", listKey: "NatGateways", token: token)
+        let gateways = try await EC2.describe(context, "DescribeNatGateways", listKey: "NatGateways", token: token, filterMember: Self.filterMember)
         guard let gateway = gateways.first(where: { !Self.goneStates.contains($0["State"].string ?? "") }),
               let id = gateway["NatGatewayId"].string
         else { return nil }

@@ -196,7 +196,11 @@ public struct SecurityGroupRuleHandler: AWSResourceHandler {
     private func ruleRequest(_ a: Attributes) -> AWSDocument {
         let proto = a.string("ip_protocol") ?? "-1"
         var rule: AWSDocument = ["IpProtocol": .string(proto)]
-        if proto != "-1" {
+        if proto == "-1" {
+            // ModifySecurityGroupRules wants the ports even for all protocols, as -1.
+            rule["FromPort"] = -1
+            rule["ToPort"] = -1
+        } else {
             if let from = a.int("from_port") { rule["FromPort"] = .integer(Int64(from)) }
             if let to = a.int("to_port") { rule["ToPort"] = .integer(Int64(to)) }
         }
