@@ -55,7 +55,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .executableTarget(name: "infra", dependencies: ["InfraCLI"]),
+        .executableTarget(name: "infra", dependencies: ["InfraCLI", "Stacks"]),
+
+        // MARK: This repository's own platform
+        .target(name: "Stacks", dependencies: ["InfraDSL"], path: "stacks"),
 
         // MARK: Benchmarks (`make bench`)
         .executableTarget(name: "infra-bench-sign", dependencies: ["InfraAWS"], path: "Benchmarks/SignBenchmark"),
