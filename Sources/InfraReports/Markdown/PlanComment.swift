@@ -213,7 +213,10 @@ public enum PlanComment {
         let indent = line.count - trimmed.count
         for (symbol, mark) in [("-/+", "!"), ("+/-", "!"), ("+", "+"), ("-", "-"), ("~", "!")] where trimmed.hasPrefix(symbol) {
             let rest = trimmed.dropFirst(symbol.count)
-            return mark + String(repeating: " ", count: indent + symbol.count - 1) + rest
+            // A replacement's `-/+` sits one column left of the other symbols: keep the
+            // `resource` lines aligned once the symbol is a single character.
+            let width = symbol.count == 1 ? indent : indent + symbol.count - 2
+            return mark + String(repeating: " ", count: width) + rest
         }
         return line.hasPrefix("+") || line.hasPrefix("-") || line.hasPrefix("!") ? " " + line : line
     }
