@@ -75,7 +75,9 @@ let package = Package(
             name: "InfraProvidersTests",
             dependencies: ["InfraProviders", "InfraDSL", "InfraEngine", "InfraBackends", "InfraTestSupport"]),
         .testTarget(name: "InfraDSLTests", dependencies: ["InfraDSL", "InfraEngine"]),
-        .testTarget(name: "InfraReportsTests", dependencies: ["InfraReports", "InfraEngine", "InfraTestSupport"]),
+        .testTarget(
+            name: "InfraReportsTests", dependencies: ["InfraReports", "InfraEngine", "InfraDSL", "InfraTestSupport"],
+            resources: [.copy("Resources")]),
         .testTarget(name: "InfraCLITests", dependencies: ["InfraCLI", "InfraTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

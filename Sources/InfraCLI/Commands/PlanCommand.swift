@@ -32,6 +32,10 @@ struct PlanCommand: AsyncParsableCommand {
     var destroy = false
     @Flag(name: .customLong("detailed-exitcode"), help: "Exit 2 when the plan has changes.")
     var detailedExitCode = false
+    @Flag(name: .customLong("json"), help: "Print the plan as Terraform's JSON plan format instead of text.")
+    var json = false
+    @Option(name: .customLong("markdown"), help: "Also write the pull-request comment (Markdown) to this file.")
+    var markdown: String?
     @Option(name: .customLong("parallelism"), help: "At most this many concurrent reads.") var parallelism = 10
     @OptionGroup var state: StateOptions
     @OptionGroup var global: GlobalOptions
@@ -54,9 +58,18 @@ struct PlanCommand: AsyncParsableCommand {
             if session.loaded.configurations.count > 1 { terminal.line(terminal.paint("Stack \(configuration.stack):", .bold)) }
             let plan = try await session.plan(configuration, options: options, lock: state.lock, lockTimeout: try state.lockTimeout,
                                               parallelism: parallelism, terminal: terminal)
-            terminal.line(PlanText(style: TextStyle(colors: terminal.colors)).render(plan))
             let evaluation = session.policies(plan, threshold: threshold)
-            if !evaluation.findings.isEmpty {
+            if json {
+                FileHandle.standardOutput.write(TerraformPlanJSON.render(plan: plan))
+                FileHandle.standardOutput.write(Data("\n".utf8))
+            } else {
+                terminal.line(PlanText(style: TextStyle(colors: terminal.colors)).render(plan))
+            }
+            if let markdown {
+                let text = try PlanReports(plan: plan, loaded: session.loaded).comment(planFileLocation: out ?? "infra plan \(environment)")
+                try Data(text.utf8).write(to: URL(fileURLWithPath: markdown), options: .atomic)
+            }
+            if !evaluation.findings.isEmpty, !json {
                 terminal.line("")
                 terminal.line("Policies: \(evaluation.verdict)")
                 PolicyText.print(evaluation, to: terminal)
@@ -65,6 +78,7 @@ struct PlanCommand: AsyncParsableCommand {
             policyFailed = policyFailed || !evaluation.passed
             if let out {
                 try PlanFile.encode(plan).write(to: URL(fileURLWithPath: out), options: .atomic)
+                guard !json else { continue }
                 terminal.line("")
                 terminal.line("Saved the plan to: \(out)")
                 terminal.line("To perform exactly these actions, run: infra apply \(out)")

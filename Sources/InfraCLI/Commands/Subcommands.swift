@@ -15,5 +15,6 @@ extension InfraCommand {
         ForceUnlockCommand.self,
         GraphCommand.self,
         InitCommand.self,
+        CommentCommand.self,
     ]
 }
