@@ -10,8 +10,9 @@ import InfraEngine
 /// duplicate that rule (AuthorizeSecurityGroupEgress fails with `InvalidPermission.Duplicate`)
 /// and open groups the code keeps closed.
 ///
-/// `revoke_rules_on_delete` lives only in infra: AWS has no such setting. Reads report it as
-/// `false` (what the DSL writes); a delete revokes the group's rules first when it is true.
+/// `revoke_rules_on_delete` has no AWS counterpart: infra keeps it on the group as the tag
+/// `infra:revoke-rules-on-delete` (hidden from `tags` like every `infra:` tag), so a refresh
+/// reads it back; a delete revokes the group's rules first when it is true.
 public struct SecurityGroupHandler: AWSResourceHandler {
     public init() {}
     public let type = "aws_security_group"
@@ -34,7 +35,9 @@ public struct SecurityGroupHandler: AWSResourceHandler {
         var result: [String: ObservedResource] = [:]
         for group in groups {
             guard let id = group["GroupId"].string else { continue }
-            var a: Attributes = ["id": .string(id), "revoke_rules_on_delete": .bool(false)]
+            var a: Attributes = ["id": .string(id)]
+            let revoke = (group["Tags"].array ?? []).first { $0["Key"].string == Self.revokeTag }?["Value"].string
+            a["revoke_rules_on_delete"] = .bool(revoke == "true")
             a.put("name", group["GroupName"].string)
             a.put("description", group["Description"].string)
             a.put("vpc_id", group["VpcId"].string)
@@ -53,11 +56,21 @@ public struct SecurityGroupHandler: AWSResourceHandler {
             "GroupName": .string(a.string("name") ?? ""),
             "Description": .string(a.string("description") ?? ""),
             "VpcId": .string(a.string("vpc_id") ?? ""),
-            "TagSpecifications": EC2.tagSpecifications("security-group", a, token: request.token),
+            "TagSpecifications": Tags.ec2Specifications("security-group", tags(a, token: request.token)),
         ])
         let id = try EC2.require(output["GroupId"].string, "GroupId", operation: "CreateSecurityGroup")
         try await revokeDefaultEgress(id, in: context)
         return try await readOne(id, in: context)
+    }
+
+    /// The tag that records `revoke_rules_on_delete`.
+    static let revokeTag = "infra:revoke-rules-on-delete"
+
+    /// The desired tags, the token tag, and the revoke setting when it is on.
+    private func tags(_ a: Attributes, token: String) -> [String: String] {
+        var all = Tags.withToken(a.stringMap("tags"), token: token)
+        if a.bool("revoke_rules_on_delete") == true { all[Self.revokeTag] = "true" }
+        return all
     }
 
     private func revokeDefaultEgress(_ id: String, in context: ProviderContext) async throws {
@@ -75,9 +88,14 @@ public struct SecurityGroupHandler: AWSResourceHandler {
         if request.changed.contains("tags") {
             try await EC2.updateTags(context, resource: request.id, prior: request.prior, desired: request.attributes)
         }
-        var observed = try await readOne(request.id, in: context)
-        if let revoke = request.attributes["revoke_rules_on_delete"] { observed.attributes["revoke_rules_on_delete"] = revoke }
-        return observed
+        if request.changed.contains("revoke_rules_on_delete") {
+            if request.attributes.bool("revoke_rules_on_delete") == true {
+                _ = try await context.client.call(.ec2, "CreateTags", ["Resources": [.string(request.id)], "Tags": Tags.list([Self.revokeTag: "true"])])
+            } else {
+                _ = try await context.client.call(.ec2, "DeleteTags", ["Resources": [.string(request.id)], "Tags": [["Key": .string(Self.revokeTag)]]])
+            }
+        }
+        return try await readOne(request.id, in: context)
     }
 
     public func delete(id: String, attributes: [String: InfraEngine.Value], in context: ProviderContext) async throws {

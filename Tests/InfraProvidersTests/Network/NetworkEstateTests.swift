@@ -54,6 +54,42 @@ final class NetworkEstateTests: XCTestCase {
         XCTAssertNil(observed, "an unknown id imports nothing")
     }
 
+    func testImportOfRoutesAssociationsAndRulesByTheirIDs() async throws {
+        let h = try await NetworkHarness.start()
+        let ids = try h.boto3("""
+            v = ec2.create_vpc(CidrBlock="10.6.0.0/16")["Vpc"]["VpcId"]
+            s = ec2.create_subnet(VpcId=v, CidrBlock="10.6.1.0/24")["Subnet"]["SubnetId"]
+            g = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+            ec2.attach_internet_gateway(InternetGatewayId=g, VpcId=v)
+            t = ec2.create_route_table(VpcId=v)["RouteTable"]["RouteTableId"]
+            ec2.create_route(RouteTableId=t, DestinationCidrBlock="0.0.0.0/0", GatewayId=g)
+            a = ec2.associate_route_table(RouteTableId=t, SubnetId=s)["AssociationId"]
+            sg = ec2.create_security_group(GroupName="web", Description="web", VpcId=v)["GroupId"]
+            r = ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 443,
+                "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/8", "Description": "https"}]}])["SecurityGroupRules"][0]["SecurityGroupRuleId"]
+            print(" ".join([g, t, a, sg, r]))
+            """).split(separator: " ").map(String.init)
+        XCTAssertEqual(ids.count, 5)
+        let (gateway, table, association, group, rule) = (ids[0], ids[1], ids[2], ids[3], ids[4])
+        let provider = h.provider()
+
+        let route = try await provider.importResource(type: "aws_route", id: "\(table)_0.0.0.0/0")
+        XCTAssertEqual(route?.attributes["gateway_id"], .string(gateway))
+        XCTAssertEqual(route?.attributes["destination_cidr_block"], "0.0.0.0/0")
+        let attached = try await provider.importResource(type: "aws_internet_gateway", id: gateway)
+        XCTAssertNotNil(attached?.attributes["vpc_id"])
+        let associated = try await provider.importResource(type: "aws_route_table_association", id: association)
+        XCTAssertEqual(associated?.attributes["route_table_id"], .string(table))
+        let imported = try await provider.importResource(type: "aws_vpc_security_group_ingress_rule", id: rule)
+        XCTAssertEqual(imported?.attributes["security_group_id"], .string(group))
+        XCTAssertEqual(imported?.attributes["from_port"], 443)
+        XCTAssertEqual(imported?.attributes["description"], "https")
+        let wrongDirection = try await provider.importResource(type: "aws_vpc_security_group_egress_rule", id: rule)
+        XCTAssertNil(wrongDirection, "an ingress rule is not an egress rule")
+        let missing = try await provider.importResource(type: "aws_route", id: "\(table)_10.99.0.0/16")
+        XCTAssertNil(missing)
+    }
+
     func testTagAndRuleChangedOutsideInfraShowAsDriftAndArePutBack() async throws {
         let h = try await NetworkHarness.start()
         let vpc = VPC("main", cidr: "10.0.0.0/16")

@@ -190,6 +190,23 @@ final class NetworkLifecycleTests: XCTestCase {
         XCTAssertEqual(rules["SecurityGroupRules"][0]["Description"].string, "all outbound")
     }
 
+    func testRevokeRulesOnDeleteIsKeptAcrossRefreshes() async throws {
+        let h = try await NetworkHarness.start()
+        let vpc = VPC("main", cidr: "10.0.0.0/16")
+        var configuration = try NetworkHarness.build { vpc; SecurityGroup("app", vpc: vpc.id, description: "app") }
+        try await h.converge(configuration)
+        for i in configuration.resources.indices where configuration.resources[i].type == "aws_security_group" {
+            configuration.resources[i].attributes["revoke_rules_on_delete"] = true
+        }
+        let plan = try await h.plan(configuration)
+        XCTAssertEqual(plan.change("aws_security_group.app")?.changedAttributes, ["revoke_rules_on_delete"])
+        try await h.apply(plan)
+        let again = try await h.plan(configuration)
+        XCTAssertFalse(again.hasChanges, again.describeChanges)
+        XCTAssertNil(again.change("aws_security_group.app")?.after?["tags"]?["infra:revoke-rules-on-delete"], "infra's tag stays hidden")
+        try await h.destroyAll(configuration)
+    }
+
     func testIngressRule() async throws {
         try await lifecycle("aws_vpc_security_group_ingress_rule.https", second: .replace("security_group_id")) { v in
             let vpc = VPC("main", cidr: "10.0.0.0/16")
