@@ -25,11 +25,15 @@ public struct StateVersions: Sendable {
     /// `readSerials`, each version is downloaded to report its serial (one GetObject each).
     public func list(readSerials: Bool = false) async throws -> [StateVersion] {
         let location = backend.location
+        // The prefix is the key's first path segment, not the whole key: moto (5.2.1) rejects the
+        // signature of any S3 list whose query value holds a '/' (botocore's own requests too),
+        // and an environment folder holds only a handful of keys; the exact key is filtered below.
+        let prefix = location.key.split(separator: "/").first.map(String.init) ?? location.key
         let out = try await backend.client.paginate(.s3, "ListObjectVersions", [
-            "Bucket": .string(location.bucket), "Prefix": .string(location.key),
+            "Bucket": .string(location.bucket), "Prefix": .string(prefix),
         ])
         var versions: [StateVersion] = (out["Versions"].array ?? []).compactMap { item in
-            // The prefix also matches `<key>.lock` and longer keys: keep the exact key only.
+            // The prefix also matches other stacks and `<key>.lock`: keep the exact key only.
             guard item["Key"].string == location.key, let id = item["VersionId"].string else { return nil }
             return StateVersion(versionID: id, lastModified: item["LastModified"].date, size: item["Size"].int ?? 0,
                                 isLatest: item["IsLatest"].bool ?? false, serial: nil)

@@ -20,8 +20,8 @@ final class S3BootstrapTests: S3BackendTestCase {
         let versioning = try await client.call(.s3, "GetBucketVersioning", b)
         XCTAssertEqual(versioning["Status"].string, "Enabled")
         let encryption = try await client.call(.s3, "GetBucketEncryption", b)
-        XCTAssertEqual(encryption["ServerSideEncryptionConfiguration"]["Rules"][0]["ApplyServerSideEncryptionByDefault"]
-            ["SSEAlgorithm"].string, "AES256")
+        let rule = encryption["ServerSideEncryptionConfiguration"]["Rules"][0]["ApplyServerSideEncryptionByDefault"]
+        XCTAssertEqual(rule["SSEAlgorithm"].string, "AES256")
         let block = try await client.call(.s3, "GetPublicAccessBlock", b)["PublicAccessBlockConfiguration"]
         for name in ["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"] {
             XCTAssertEqual(block[name].bool, true, name)

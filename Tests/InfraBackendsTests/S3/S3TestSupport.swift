@@ -40,7 +40,9 @@ class S3BackendTestCase: XCTestCase {
         let out = try await client.call(.dynamoDB, "GetItem", [
             "TableName": .string(table), "Key": ["LockID": ["S": .string(lockID)]], "ConsistentRead": true,
         ])
-        return out["Item"].isNull ? nil : out["Item"]
+        // `nil` alone would convert to AWSDocument.null (it is nil-literal expressible).
+        if out["Item"].isNull { return Optional<AWSDocument>.none }
+        return out["Item"]
     }
 
     /// Whether the object exists.
