@@ -1,4 +1,9 @@
 /// Every resource type infra manages. A handler not listed here is unreachable.
 extension AWSProvider {
-    public static let allHandlers: [any AWSResourceHandler] = []
+    public static let allHandlers: [any AWSResourceHandler] = [
+        // Network (EC2)
+        VPCHandler(), SubnetHandler(), InternetGatewayHandler(), ElasticIPHandler(), NATGatewayHandler(),
+        RouteTableHandler(), RouteHandler(), RouteTableAssociationHandler(), SecurityGroupHandler(),
+        SecurityGroupRuleHandler(egress: false), SecurityGroupRuleHandler(egress: true),
+    ]
 }
