@@ -128,7 +128,9 @@ final class S3BackendTests: S3BackendTestCase {
     func testVersionsAfterThreeWritesNewestFirst() async throws {
         let b = try backend()
         for serial in 1...3 { try await b.write(state(serial: serial, size: "s\(serial)")) }
-        // A lock object shares the key prefix; it must not show up as a state version.
+        // Another stack of the environment and a lock object share the listed prefix: neither
+        // may show up as a version of this state.
+        try await backend(stack: "platform-extra").write(state(serial: 1, lineage: "other"))
         let handle = try await backend(lock: .s3).lock(LockInfo(operation: "plan", path: ""))
         let versions = StateVersions(backend: b)
         let listed = try await versions.list(readSerials: true)
