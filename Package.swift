@@ -46,7 +46,10 @@ let package = Package(
         .target(name: "InfraEngine", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "InfraDSL", dependencies: ["InfraEngine", .product(name: "Yams", package: "Yams")]),
         .target(name: "InfraProviders", dependencies: ["InfraEngine", "InfraAWS"]),
-        .target(name: "InfraBackends", dependencies: ["InfraEngine", "InfraAWS"]),
+        .target(
+            name: "InfraBackends",
+            // Crypto: the MD5 digest item of the S3 backend.
+            dependencies: ["InfraEngine", "InfraAWS", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "InfraReports", dependencies: ["InfraEngine"]),
         .target(
             name: "InfraCLI",
