@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import InfraBackends
 import InfraDSL
 import InfraEngine
 
@@ -7,7 +8,7 @@ import InfraEngine
 struct StateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "state", abstract: "Inspect and edit the state of an environment's stacks.",
-        subcommands: [List.self, Show.self, Remove.self, Move.self, Pull.self])
+        subcommands: [List.self, Show.self, Remove.self, Move.self, Pull.self, Push.self, Versions.self])
 
     /// Picks the single stack a state command works on.
     struct Target: ParsableArguments {
@@ -115,6 +116,50 @@ struct StateCommand: AsyncParsableCommand {
             let (_, state) = try await target.readState()
             FileHandle.standardOutput.write(try StateFileCodec.encode(state))
             FileHandle.standardOutput.write(Data("\n".utf8))
+        }
+    }
+}
+
+extension StateCommand {
+    struct Push: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "push", abstract: "Replace the remote state with a state file (refuses a lower serial or another lineage unless --force).")
+        @OptionGroup var target: Target
+        @Argument(help: "The state file to push (e.g. from 'infra state pull' or 'state versions --read').") var file: String
+        @Flag(name: .customLong("force"), help: "Push even over another lineage or a newer serial.") var force = false
+        @OptionGroup var global: GlobalOptions
+        func run() async throws {
+            let state = try StateFileCodec.decode(try readFile(file), path: file)
+            let (loaded, _) = try target.backend()
+            let settings = try Workspace.current().s3Settings(loaded, for: "state push")
+            let remote = try Workspace.current().s3Backend(settings, loaded: loaded, stack: state.stack)
+            try await withStateLock(remote, operation: "OperationTypeStatePush", timeout: .seconds(0), terminal: global.terminal) {
+                let written = try await remote.push(state, force: force)
+                print("Pushed \(file) to \(remote.key) as serial \(written.serial) (lineage \(written.lineage))")
+            }
+        }
+    }
+
+    struct Versions: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "versions", abstract: "List the S3 object versions of the state, newest first; --read prints one.")
+        @OptionGroup var target: Target
+        @Option(name: .customLong("read"), help: "Print this version's state (then 'state push --force' restores it).")
+        var version: String?
+        func run() async throws {
+            let (loaded, _) = try target.backend()
+            guard let stack = loaded.configurations.first?.stack else { return }
+            let settings = try Workspace.current().s3Settings(loaded, for: "state versions")
+            let versions = StateVersions(backend: try Workspace.current().s3Backend(settings, loaded: loaded, stack: stack))
+            if let version {
+                FileHandle.standardOutput.write(try StateFileCodec.encode(try await versions.read(version: version)))
+                print("")
+                return
+            }
+            for v in try await versions.list(readSerials: true) {
+                let when = v.lastModified.map { $0.formatted(.iso8601) } ?? "?"
+                print("\(v.versionID)  \(when)  \(v.size) bytes  serial \(v.serial.map(String.init) ?? "?")\(v.isLatest ? "  (latest)" : "")")
+            }
         }
     }
 }
