@@ -45,7 +45,9 @@ let package = Package(
             ] + nio),
         .target(name: "InfraEngine", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "InfraDSL", dependencies: ["InfraEngine", .product(name: "Yams", package: "Yams")]),
-        .target(name: "InfraProviders", dependencies: ["InfraEngine", "InfraAWS"]),
+        .target(
+            name: "InfraProviders",
+            dependencies: ["InfraEngine", "InfraAWS", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "InfraBackends", dependencies: ["InfraEngine", "InfraAWS"]),
         .target(name: "InfraReports", dependencies: ["InfraEngine"]),
         .target(
@@ -70,7 +72,9 @@ let package = Package(
         .testTarget(name: "InfraBackendsTests", dependencies: ["InfraBackends", "InfraTestSupport"]),
         .testTarget(
             name: "InfraProvidersTests",
-            dependencies: ["InfraProviders", "InfraDSL", "InfraEngine", "InfraBackends", "InfraTestSupport"]),
+            dependencies: [
+                "InfraProviders", "InfraDSL", "InfraEngine", "InfraBackends", "InfraReports", "InfraTestSupport",
+            ]),
         .testTarget(name: "InfraDSLTests", dependencies: ["InfraDSL", "InfraEngine"]),
         .testTarget(name: "InfraReportsTests", dependencies: ["InfraReports", "InfraEngine", "InfraTestSupport"]),
         .testTarget(name: "InfraCLITests", dependencies: ["InfraCLI", "InfraTestSupport"]),

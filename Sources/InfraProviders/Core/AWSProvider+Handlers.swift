@@ -1,4 +1,7 @@
 /// Every resource type infra manages. A handler not listed here is unreachable.
 extension AWSProvider {
-    public static let allHandlers: [any AWSResourceHandler] = []
+    public static let allHandlers: [any AWSResourceHandler] = [
+        IAMRoleHandler(), IAMRolePolicyHandler(), IAMRolePolicyAttachmentHandler(),
+        SecretHandler(), SecretVersionHandler(),
+    ]
 }
