@@ -57,7 +57,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .executableTarget(name: "infra", dependencies: ["InfraCLI"]),
+        .executableTarget(name: "infra", dependencies: ["InfraCLI", "Stacks"]),
+
+        // MARK: This repository's own platform
+        .target(name: "Stacks", dependencies: ["InfraDSL"], path: "stacks"),
 
         // MARK: Benchmarks (`make bench`)
         .executableTarget(name: "infra-bench-sign", dependencies: ["InfraAWS"], path: "Benchmarks/SignBenchmark"),
@@ -76,7 +79,9 @@ let package = Package(
                 "InfraProviders", "InfraDSL", "InfraEngine", "InfraBackends", "InfraReports", "InfraTestSupport",
             ]),
         .testTarget(name: "InfraDSLTests", dependencies: ["InfraDSL", "InfraEngine"]),
-        .testTarget(name: "InfraReportsTests", dependencies: ["InfraReports", "InfraEngine", "InfraTestSupport"]),
+        .testTarget(
+            name: "InfraReportsTests", dependencies: ["InfraReports", "InfraEngine", "InfraDSL", "InfraTestSupport"],
+            resources: [.copy("Resources")]),
         .testTarget(name: "InfraCLITests", dependencies: ["InfraCLI", "InfraTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -14,21 +14,27 @@ import InfraEngine
 /// folder), the previous version is kept as `<stack>.json.backup`, and the lock is a file
 /// `<stack>.json.lock` created exclusively (O_EXCL) holding the ``LockInfo`` as JSON.
 public struct LocalBackend: StateBackend {
-    public let root: URL
+    /// The state folder (`<project>/state`, or the environment file's `backend.local.path`).
+    public let stateDirectory: URL
     public let environment: String
     public let stack: String
 
-    public init(root: URL, environment: String, stack: String) {
-        self.root = root
+    public init(stateDirectory: URL, environment: String, stack: String) {
+        self.stateDirectory = stateDirectory
         self.environment = environment
         self.stack = stack
     }
 
-    public var directory: URL { root.appendingPathComponent("state").appendingPathComponent(environment) }
+    /// The project's `state/` folder under `root`.
+    public init(root: URL, environment: String, stack: String) {
+        self.init(stateDirectory: root.appendingPathComponent("state"), environment: environment, stack: stack)
+    }
+
+    public var directory: URL { stateDirectory.appendingPathComponent(environment) }
     public var statePath: String { directory.appendingPathComponent("\(stack).json").path }
     public var backupPath: String { statePath + ".backup" }
     public var lockPath: String { statePath + ".lock" }
-    public var key: String { "state/\(environment)/\(stack).json" }
+    public var key: String { "\(stateDirectory.lastPathComponent)/\(environment)/\(stack).json" }
 
     public func read() async throws -> StoredState? {
         guard let data = try FileIO.readIfExists(statePath) else { return nil }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import InfraAWS
+import InfraDSL
 
 /// `infra`: plan and apply AWS infrastructure declared in typed Swift stacks.
 public struct InfraCommand: AsyncParsableCommand {
@@ -26,9 +28,10 @@ public enum InfraVersion {
 
 /// The process entry point used by the `infra` executable.
 public enum InfraMain {
-    /// Handles a leading `-chdir=DIR` / `--chdir DIR` (Terraform's convention), then runs the
-    /// command line.
-    public static func run(arguments: [String] = Array(CommandLine.arguments.dropFirst())) async {
+    /// Runs the command line with `stacks` as the stacks this binary knows. Handles a leading
+    /// `-chdir=DIR` / `--chdir DIR` (Terraform's convention) first.
+    public static func run(stacks: [any Stack.Type], arguments: [String] = Array(CommandLine.arguments.dropFirst())) async {
+        RegisteredStacks.set(stacks)
         var arguments = arguments
         do {
             if let directory = try extractChdir(&arguments) {
@@ -42,7 +45,9 @@ public enum InfraMain {
             } else {
                 try command.run()
             }
+            try? await HTTPTransport.shared.shutdown()
         } catch {
+            try? await HTTPTransport.shared.shutdown()
             InfraCommand.exit(withError: error)
         }
     }

@@ -1,3 +1,4 @@
 import InfraCLI
+import Stacks
 
-await InfraMain.run()
+await InfraMain.run(stacks: repositoryStacks)

@@ -81,18 +81,18 @@ final class TypedValueTests: XCTestCase {
     }
 
     func testDurations() throws {
-        XCTAssertEqual(try Duration(parsing: "30s").seconds, 30)
-        XCTAssertEqual(try Duration(parsing: "5m").seconds, 300)
-        XCTAssertEqual(try Duration(parsing: "12h").seconds, 43200)
-        XCTAssertEqual(try Duration(parsing: "7d").days, 7)
-        XCTAssertEqual(try Duration(parsing: "1h30m").seconds, 5400)
-        XCTAssertThrowsError(try Duration(parsing: "30")) {
+        XCTAssertEqual(try TimeSpan(parsing: "30s").seconds, 30)
+        XCTAssertEqual(try TimeSpan(parsing: "5m").seconds, 300)
+        XCTAssertEqual(try TimeSpan(parsing: "12h").seconds, 43200)
+        XCTAssertEqual(try TimeSpan(parsing: "7d").days, 7)
+        XCTAssertEqual(try TimeSpan(parsing: "1h30m").seconds, 5400)
+        XCTAssertThrowsError(try TimeSpan(parsing: "30")) {
             XCTAssertEqual("\($0)", "'30' is not a valid duration: '30' needs a unit: s, m, h or d (e.g. 30s)")
         }
-        XCTAssertThrowsError(try Duration(parsing: "3w")) {
+        XCTAssertThrowsError(try TimeSpan(parsing: "3w")) {
             XCTAssertEqual("\($0)", "'3w' is not a valid duration: unknown unit 'w': use s, m, h or d (e.g. 30s, 5m, 12h, 7d)")
         }
-        XCTAssertThrowsError(try Duration(parsing: ""))
+        XCTAssertThrowsError(try TimeSpan(parsing: ""))
     }
 
     func testInstanceClasses() throws {

@@ -63,7 +63,7 @@ extension ServiceModel {
 }
 
 /// REST-JSON and REST-XML: URI labels, query string, headers, and a JSON or XML (or raw) body.
-struct RESTSerializer {
+struct RESTSerializer: ModelDrivenSerializer {
     let model: ServiceModel
     let operation: OperationModel
 
@@ -242,16 +242,4 @@ struct RESTSerializer {
                             error: { invalid(path, $0) })
     }
 
-    private func lookup(_ name: String, _ path: String) throws -> ShapeModel {
-        guard let shape = model.shape(name) else {
-            throw AWSProtocolError(.invalidInput, service: model.metadata.name, operation: operation.name,
-                                   path: path, reason: "the model has no shape \(name)")
-        }
-        return shape
-    }
-
-    private func invalid(_ path: String, _ reason: String) -> AWSProtocolError {
-        AWSProtocolError(.invalidInput, service: model.metadata.name, operation: operation.name, path: path,
-                         reason: reason)
-    }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// Writes JSON bodies (JSON 1.0/1.1 and REST-JSON) from an ``AWSDocument`` guided by a shape:
 /// member names from `locationName`, timestamps as epoch seconds, blobs as base64. Keys are
 /// written in model order so bodies are reproducible.
-struct JSONBodySerializer {
+struct JSONBodySerializer: ModelDrivenSerializer {
     let model: ServiceModel
     let operation: OperationModel
 
@@ -158,16 +158,4 @@ struct JSONBodySerializer {
         out += "\""
     }
 
-    private func lookup(_ name: String, _ path: String) throws -> ShapeModel {
-        guard let shape = model.shape(name) else {
-            throw AWSProtocolError(.invalidInput, service: model.metadata.name, operation: operation.name,
-                                   path: path, reason: "the model has no shape \(name)")
-        }
-        return shape
-    }
-
-    private func invalid(_ path: String, _ reason: String) -> AWSProtocolError {
-        AWSProtocolError(.invalidInput, service: model.metadata.name, operation: operation.name, path: path,
-                         reason: reason)
-    }
 }

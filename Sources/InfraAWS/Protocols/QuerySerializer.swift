@@ -6,7 +6,7 @@ import Foundation
 /// Query: lists are `Name.member.1` (or `Name.<locationName>.1`), flattened lists `Name.1`,
 /// maps `Name.entry.1.key`/`.value`, empty lists `Name=`. EC2: every list is `Name.1`, names come
 /// from `queryName`, else the capitalised `locationName`, else the member name; empty lists vanish.
-struct QuerySerializer {
+struct QuerySerializer: ModelDrivenSerializer {
     let model: ServiceModel
     let operation: OperationModel
     let isEC2: Bool
@@ -111,18 +111,6 @@ struct QuerySerializer {
         }
     }
 
-    private func lookup(_ name: String, _ path: String) throws -> ShapeModel {
-        guard let shape = model.shape(name) else {
-            throw AWSProtocolError(.invalidInput, service: model.metadata.name, operation: operation.name,
-                                   path: path, reason: "the model has no shape \(name)")
-        }
-        return shape
-    }
-
-    private func invalid(_ path: String, _ reason: String) -> AWSProtocolError {
-        AWSProtocolError(.invalidInput, service: model.metadata.name, operation: operation.name, path: path,
-                         reason: reason)
-    }
 }
 
 func join(_ path: String, _ name: String) -> String {

@@ -3,7 +3,7 @@
 /// Element names come from `locationName` else the member name; non-flattened lists wrap their
 /// elements (`<TagSet><Tag>…</Tag></TagSet>`), flattened ones repeat the element in place; the
 /// namespace of a member (`xmlNamespace`) becomes the `xmlns` of its element.
-struct XMLBodySerializer {
+struct XMLBodySerializer: ModelDrivenSerializer {
     let model: ServiceModel
     let operation: OperationModel
 
@@ -82,16 +82,4 @@ struct XMLBodySerializer {
         }
     }
 
-    private func lookup(_ name: String, _ path: String) throws -> ShapeModel {
-        guard let shape = model.shape(name) else {
-            throw AWSProtocolError(.invalidInput, service: model.metadata.name, operation: operation.name,
-                                   path: path, reason: "the model has no shape \(name)")
-        }
-        return shape
-    }
-
-    private func invalid(_ path: String, _ reason: String) -> AWSProtocolError {
-        AWSProtocolError(.invalidInput, service: model.metadata.name, operation: operation.name, path: path,
-                         reason: reason)
-    }
 }

@@ -185,7 +185,7 @@ public struct Secret: Component, SecretARNConvertible {
 
     public init(
         _ name: String, value source: SecretValueSource, description: String? = nil, kmsKey: ARN? = nil,
-        recoveryWindow: Duration = .days(30), valueVersion: Int = 1
+        recoveryWindow: TimeSpan = .days(30), valueVersion: Int = 1
     ) {
         self.name = name
         secret = SecretsManagerSecret(name, description: description, kmsKey: kmsKey, recoveryWindow: recoveryWindow)

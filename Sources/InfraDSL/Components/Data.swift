@@ -8,11 +8,11 @@ public struct DatabaseSize: Hashable, Sendable, Decodable {
     /// Storage autoscaling ceiling in GiB; nil turns autoscaling off.
     public var maxStorage: Int?
     public var multiAZ: Bool?
-    public var backupRetention: Duration?
+    public var backupRetention: TimeSpan?
 
     public init(
         instanceClass: InstanceClass, storage: Int, maxStorage: Int? = nil, multiAZ: Bool? = nil,
-        backupRetention: Duration? = nil
+        backupRetention: TimeSpan? = nil
     ) {
         self.instanceClass = instanceClass
         self.storage = storage

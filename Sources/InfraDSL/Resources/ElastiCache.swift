@@ -44,7 +44,7 @@ public struct ElastiCacheReplicationGroup: Resource {
     public var port: PortNumber
     public var subnetGroup: Ref<ElastiCacheSubnetGroup.Name>
     public var securityGroups: [Ref<SecurityGroup.ID>]
-    public var snapshotRetention: Duration
+    public var snapshotRetention: TimeSpan
     public var kmsKey: ARN?
     public var options = ResourceOptions()
 
@@ -52,7 +52,7 @@ public struct ElastiCacheReplicationGroup: Resource {
         _ name: String, description: String, engine: String = "redis", engineVersion: EngineVersion = "7.1",
         nodeType: InstanceClass, nodeCount: Int, port: PortNumber = .redis,
         subnetGroup: Ref<ElastiCacheSubnetGroup.Name>, securityGroups: [Ref<SecurityGroup.ID>],
-        snapshotRetention: Duration = .days(1), kmsKey: ARN? = nil
+        snapshotRetention: TimeSpan = .days(1), kmsKey: ARN? = nil
     ) {
         self.name = name
         self.description = description

@@ -133,12 +133,12 @@ public struct IAMRole: Resource {
     public var assumeRolePolicy: PolicyDocument
     public var description: String?
     public var path: String
-    public var maxSessionDuration: Duration
+    public var maxSessionDuration: TimeSpan
     public var options = ResourceOptions()
 
     public init(
         _ name: String, assumeRolePolicy: PolicyDocument, description: String? = nil, path: String = "/",
-        maxSessionDuration: Duration = .hours(1)
+        maxSessionDuration: TimeSpan = .hours(1)
     ) {
         self.name = name
         self.assumeRolePolicy = assumeRolePolicy

@@ -74,7 +74,7 @@ public struct DBInstance: Resource {
     public var parameterGroup: Ref<DBParameterGroup.Name>?
     public var securityGroups: [Ref<SecurityGroup.ID>]
     public var multiAZ: Bool
-    public var backupRetention: Duration
+    public var backupRetention: TimeSpan
     /// nil: on in production environments, off elsewhere.
     public var deletionProtection: Bool?
     /// nil: a final snapshot in production environments, none elsewhere.
@@ -87,7 +87,7 @@ public struct DBInstance: Resource {
         maxAllocatedStorage: Int? = nil, storageType: String = "gp3", username: String = "app_admin",
         databaseName: String? = nil, subnetGroup: Ref<DBSubnetGroup.Name>,
         parameterGroup: Ref<DBParameterGroup.Name>? = nil, securityGroups: [Ref<SecurityGroup.ID>],
-        multiAZ: Bool = false, backupRetention: Duration = .days(7), deletionProtection: Bool? = nil,
+        multiAZ: Bool = false, backupRetention: TimeSpan = .days(7), deletionProtection: Bool? = nil,
         finalSnapshot: Bool? = nil, kmsKey: ARN? = nil
     ) {
         self.name = name

@@ -9,11 +9,11 @@ public struct SecretsManagerSecret: Resource, SecretARNConvertible {
     /// A customer-managed KMS key; nil uses the account's `aws/secretsmanager` key.
     public var kmsKey: InfraDSL.ARN?
     /// How long a deleted secret can be restored: 0 (delete at once) or 7 to 30 days.
-    public var recoveryWindow: Duration
+    public var recoveryWindow: TimeSpan
     public var options = ResourceOptions()
 
     public init(
-        _ name: String, description: String? = nil, kmsKey: InfraDSL.ARN? = nil, recoveryWindow: Duration = .days(30)
+        _ name: String, description: String? = nil, kmsKey: InfraDSL.ARN? = nil, recoveryWindow: TimeSpan = .days(30)
     ) {
         self.name = name
         self.description = description

@@ -30,9 +30,18 @@ public enum SettingsDecoding {
         switch error {
         case .keyNotFound(let key, let context):
             let parent = locate(context.codingPath, in: root)
+            let wanted = key.stringValue.snakeCased
+            // A missing key is most often a misspelt one: point at the near miss the file has.
+            if case .mapping(let entries)? = parent?.kind,
+                let typo = entries.first(where: { suggestion(for: $0.key, among: [wanted, key.stringValue]) != nil })
+            {
+                return SettingsProblem(
+                    file: file, line: typo.keyLine, path: render(context.codingPath, asWrittenIn: root) + "." + typo.key,
+                    message: "unknown key '\(typo.key)'; did you mean '\(wanted)'? ('\(wanted)' is required)")
+            }
             return SettingsProblem(
                 file: file, line: parent?.line, path: render(context.codingPath + [key], asWrittenIn: root),
-                message: "missing key '\(key.stringValue.snakeCased)'")
+                message: "missing key '\(wanted)'")
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
             let node = locate(context.codingPath, in: root)
             return SettingsProblem(

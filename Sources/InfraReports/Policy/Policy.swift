@@ -4,7 +4,8 @@ import InfraEngine
 public enum Severity: String, Sendable, Comparable, CaseIterable, Codable {
     case low, medium, high, critical
 
-    var rank: Int {
+    /// 0 for low up to 3 for critical.
+    public var rank: Int {
         switch self {
         case .low: 0
         case .medium: 1

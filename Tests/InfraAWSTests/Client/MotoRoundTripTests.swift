@@ -275,4 +275,29 @@ final class MotoRoundTripTests: XCTestCase {
         XCTAssertEqual(pages, 3)
         XCTAssertEqual(keys, (0..<5).map { "k/\($0)" })
     }
+
+    func testSTSServiceAssumesRolesForTheCredentialChain() async throws {
+        let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}"#
+        let role = try await client.call(.iam, IAM.Operation.createRole,
+                                          ["RoleName": "deployer", "AssumeRolePolicyDocument": .string(trust)])
+        let roleARN = try XCTUnwrap(role["Role"]["Arn"].string)
+        let sts = AWSClientSTSService(endpoints: AWSEndpointResolver(environment: server.endpointEnvironment),
+                                      transport: HTTPTransport.shared)
+        let assumed = try await sts.assumeRole(using: server.credentials, roleARN: roleARN, sessionName: "ci",
+                                               externalID: nil, durationSeconds: 900, region: "us-east-1")
+        XCTAssertNotNil(assumed.sessionToken)
+        XCTAssertNotNil(assumed.expiration)
+        XCTAssertEqual(assumed.source, "assumed role \(roleARN)")
+        // The temporary credentials (with their session token) sign a working call.
+        let identity = try await server.client(credentials: assumed).call(.sts, STS.Operation.getCallerIdentity)
+        XCTAssertTrue(identity["Arn"].string?.contains("assumed-role/deployer/ci") == true, "\(identity)")
+
+        // moto with checking on fails unsigned requests with HTTP 500 (it reads the missing
+        // Authorization header), so the unsigned web identity call runs with checking off.
+        try await server.setAuth(enabled: false)
+        let federated = try await sts.assumeRoleWithWebIdentity(roleARN: roleARN, sessionName: "gha",
+                                                                webIdentityToken: "header.payload.signature",
+                                                                durationSeconds: nil, region: "us-east-1")
+        XCTAssertFalse(federated.accessKeyID.isEmpty)
+    }
 }

@@ -1,7 +1,7 @@
 import InfraEngine
 
 /// A span of time written as users write it: `30s`, `5m`, `12h`, `7d`, `1h30m`.
-public struct Duration: CheckedValue, Hashable, Comparable, ExpressibleByStringLiteral, CustomStringConvertible {
+public struct TimeSpan: CheckedValue, Hashable, Comparable, ExpressibleByStringLiteral, CustomStringConvertible {
     /// Whole seconds; 0 when invalid.
     public let seconds: Int
     public let invalidity: InvalidValue?
@@ -46,10 +46,10 @@ public struct Duration: CheckedValue, Hashable, Comparable, ExpressibleByStringL
 
     public init(stringLiteral value: String) { self.init(lenient: value) }
 
-    public static func seconds(_ n: Int) -> Duration { Duration(exactSeconds: n) }
-    public static func minutes(_ n: Int) -> Duration { Duration(exactSeconds: n * 60) }
-    public static func hours(_ n: Int) -> Duration { Duration(exactSeconds: n * 3600) }
-    public static func days(_ n: Int) -> Duration { Duration(exactSeconds: n * 86400) }
+    public static func seconds(_ n: Int) -> TimeSpan { TimeSpan(exactSeconds: n) }
+    public static func minutes(_ n: Int) -> TimeSpan { TimeSpan(exactSeconds: n * 60) }
+    public static func hours(_ n: Int) -> TimeSpan { TimeSpan(exactSeconds: n * 3600) }
+    public static func days(_ n: Int) -> TimeSpan { TimeSpan(exactSeconds: n * 86400) }
 
     private init(exactSeconds: Int) {
         seconds = exactSeconds
@@ -64,8 +64,8 @@ public struct Duration: CheckedValue, Hashable, Comparable, ExpressibleByStringL
     public var value: Value { .int(seconds) }
     public var description: String { text }
 
-    public static func < (lhs: Duration, rhs: Duration) -> Bool { lhs.seconds < rhs.seconds }
-    public static func == (lhs: Duration, rhs: Duration) -> Bool {
+    public static func < (lhs: TimeSpan, rhs: TimeSpan) -> Bool { lhs.seconds < rhs.seconds }
+    public static func == (lhs: TimeSpan, rhs: TimeSpan) -> Bool {
         lhs.seconds == rhs.seconds && lhs.invalidity == rhs.invalidity
     }
     public func hash(into hasher: inout Hasher) {
