@@ -45,7 +45,10 @@ let package = Package(
             ] + nio),
         .target(name: "InfraEngine", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "InfraDSL", dependencies: ["InfraEngine", .product(name: "Yams", package: "Yams")]),
-        .target(name: "InfraProviders", dependencies: ["InfraEngine", "InfraAWS"]),
+        .target(
+            name: "InfraProviders",
+            // Crypto: salted hashes of secret values (the value itself never reaches state).
+            dependencies: ["InfraEngine", "InfraAWS", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "InfraBackends",
             // Crypto: the MD5 digest item of the S3 backend.
@@ -76,7 +79,9 @@ let package = Package(
         .testTarget(name: "InfraBackendsTests", dependencies: ["InfraBackends", "InfraTestSupport"]),
         .testTarget(
             name: "InfraProvidersTests",
-            dependencies: ["InfraProviders", "InfraDSL", "InfraEngine", "InfraBackends", "InfraTestSupport"]),
+            dependencies: [
+                "InfraProviders", "InfraDSL", "InfraEngine", "InfraBackends", "InfraReports", "InfraTestSupport",
+            ]),
         .testTarget(name: "InfraDSLTests", dependencies: ["InfraDSL", "InfraEngine"]),
         .testTarget(
             name: "InfraReportsTests", dependencies: ["InfraReports", "InfraEngine", "InfraDSL", "InfraTestSupport"],

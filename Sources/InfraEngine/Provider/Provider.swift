@@ -12,6 +12,13 @@ public protocol Provider: Sendable {
     /// from the result; that is how the engine learns of deletion outside infra.
     func read(type: String, ids: [String]) async throws -> [String: ObservedResource]
 
+    /// ``read(type:ids:)`` given what the state recorded for each id (id → attributes), for
+    /// types with attributes only the state knows (a delete parameter such as a recovery
+    /// window, the salt of a secret's hash) or whose API returns a re-formatted form of what
+    /// was sent (a policy document): the provider reports the recorded form when it is
+    /// equivalent. Providers without such attributes need not implement it.
+    func read(type: String, recorded: [String: [String: Value]]) async throws -> [String: ObservedResource]
+
     /// Creates the object. `request.token` is stable across retries and crashes of the same
     /// planned create: pass it as the API's idempotency token and tag the object with it, so
     /// ``find(type:token:)`` can recover an object whose creation was not recorded.
@@ -29,6 +36,12 @@ public protocol Provider: Sendable {
 
     /// Reads one existing object for `infra import`.
     func importResource(type: String, id: String) async throws -> ObservedResource?
+}
+
+extension Provider {
+    public func read(type: String, recorded: [String: [String: Value]]) async throws -> [String: ObservedResource] {
+        try await read(type: type, ids: recorded.keys.sorted())
+    }
 }
 
 /// An object as the cloud reports it: its id and every attribute the schema names.

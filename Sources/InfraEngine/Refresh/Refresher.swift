@@ -15,10 +15,13 @@ public struct Refresher: Sendable {
 
     /// The refreshed state (same lineage and serial as `prior`) and the drift found.
     public func refresh(_ prior: StateSnapshot) async throws -> RefreshResult {
-        var idsByType: [String: [String]] = [:]
-        for resource in prior.resources.values { idsByType[resource.type, default: []].append(resource.id) }
-        for deposed in prior.deposed.values { idsByType[deposed.object.type, default: []].append(deposed.object.id) }
-        let observed = try await readAll(idsByType)
+        // Recorded attributes go with the ids: see ``Provider/read(type:recorded:)``.
+        var recordedByType: [String: [String: [String: Value]]] = [:]
+        for resource in prior.resources.values { recordedByType[resource.type, default: [:]][resource.id] = resource.attributes }
+        for deposed in prior.deposed.values {
+            recordedByType[deposed.object.type, default: [:]][deposed.object.id] = deposed.object.attributes
+        }
+        let observed = try await readAll(recordedByType)
 
         var state = prior
         var drift: [Drift] = []
@@ -66,14 +69,16 @@ public struct Refresher: Sendable {
         return RefreshResult(state: state, drift: [], recoveredCreates: recovered)
     }
 
-    private func readAll(_ idsByType: [String: [String]]) async throws -> [String: [String: ObservedResource]] {
+    private func readAll(_ recordedByType: [String: [String: [String: Value]]]) async throws
+        -> [String: [String: ObservedResource]]
+    {
         let provider = self.provider
-        var types = idsByType.keys.sorted()[...]
+        var types = recordedByType.keys.sorted()[...]
         var result: [String: [String: ObservedResource]] = [:]
         try await withThrowingTaskGroup(of: (String, [String: ObservedResource]).self) { group in
             func startNext() {
-                guard let type = types.popFirst(), let ids = idsByType[type] else { return }
-                group.addTask { (type, try await provider.read(type: type, ids: ids.sorted())) }
+                guard let type = types.popFirst(), let recorded = recordedByType[type] else { return }
+                group.addTask { (type, try await provider.read(type: type, recorded: recorded)) }
             }
             for _ in 0..<concurrency { startNext() }
             while let (type, objects) = try await group.next() {

@@ -5,5 +5,9 @@ extension AWSProvider {
         VPCHandler(), SubnetHandler(), InternetGatewayHandler(), ElasticIPHandler(), NATGatewayHandler(),
         RouteTableHandler(), RouteHandler(), RouteTableAssociationHandler(), SecurityGroupHandler(),
         SecurityGroupRuleHandler(egress: false), SecurityGroupRuleHandler(egress: true),
+        // IAM
+        IAMRoleHandler(), IAMRolePolicyHandler(), IAMRolePolicyAttachmentHandler(),
+        // Secrets Manager
+        SecretHandler(), SecretVersionHandler(),
     ]
 }

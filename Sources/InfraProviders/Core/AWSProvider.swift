@@ -27,6 +27,11 @@ public struct AWSProvider: Provider {
         return try await handler(type).read(ids: ids, in: context)
     }
 
+    public func read(type: String, recorded: [String: [String: Value]]) async throws -> [String: ObservedResource] {
+        guard !recorded.isEmpty else { return [:] }
+        return try await handler(type).read(recorded: recorded, in: context)
+    }
+
     public func create(_ request: CreateRequest) async throws -> ObservedResource {
         try await handler(request.address.type).create(request, in: context)
     }

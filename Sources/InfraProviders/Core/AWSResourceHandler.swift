@@ -11,6 +11,10 @@ public protocol AWSResourceHandler: Sendable {
     /// Every object among `ids` that exists, in as few calls as the API allows.
     func read(ids: [String], in context: ProviderContext) async throws -> [String: ObservedResource]
 
+    /// ``read(ids:in:)`` with the attributes the state recorded per id; see
+    /// `Provider.read(type:recorded:)`. Defaults to `read(ids:in:)`.
+    func read(recorded: [String: [String: Value]], in context: ProviderContext) async throws -> [String: ObservedResource]
+
     func create(_ request: CreateRequest, in context: ProviderContext) async throws -> ObservedResource
 
     func update(_ request: UpdateRequest, in context: ProviderContext) async throws -> ObservedResource
@@ -27,6 +31,12 @@ public protocol AWSResourceHandler: Sendable {
 }
 
 extension AWSResourceHandler {
+    public func read(recorded: [String: [String: Value]], in context: ProviderContext) async throws
+        -> [String: ObservedResource]
+    {
+        try await read(ids: recorded.keys.sorted(), in: context)
+    }
+
     public func importResource(id: String, in context: ProviderContext) async throws -> ObservedResource? {
         try await read(ids: [id], in: context)[id]
     }
