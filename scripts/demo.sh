@@ -9,11 +9,12 @@ work="$(mktemp -d)"
 trap 'scripts/moto-down.sh "$port"; rm -rf "$work"' EXIT
 
 eval "$(scripts/moto-up.sh "$port")"
-rm -rf state/prod
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 
 step infra whoami
 $infra whoami
+step infra init prod --bootstrap
+$infra init prod --bootstrap
 step infra validate prod
 $infra validate prod
 step infra plan prod -out "$work/tfplan"

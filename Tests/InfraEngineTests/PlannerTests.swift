@@ -107,6 +107,18 @@ final class PlannerTests: XCTestCase {
         XCTAssertEqual(plan.change(server)?.before?["size"], "huge")
     }
 
+    func testComputedAttributesMovingIsNotDrift() async throws {
+        let h = Harness()
+        try await h.converge(webConfig())
+        let serverID = try XCTUnwrap(h.state?.resources[addr(server)]?.id)
+        h.cloud.tamper(id: serverID) { $0["endpoint"] = "moved.example.com" }  // computed in mem_server
+        let plan = try await h.plan(webConfig())
+        XCTAssertEqual(plan.drift, [])
+        XCTAssertFalse(plan.hasChanges)
+        XCTAssertEqual(plan.priorState?.resources[addr(server)]?.attributes["endpoint"], "moved.example.com",
+                       "the refreshed state still records the new value")
+    }
+
     func testDeletedOutsideInfraIsDriftAndRecreated() async throws {
         let h = Harness()
         try await h.converge(webConfig())

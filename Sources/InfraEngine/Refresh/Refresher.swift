@@ -32,7 +32,11 @@ public struct Refresher: Sendable {
                 drift.append(Drift(address: address, kind: .deleted))
                 continue
             }
+            // Only what the code can set is drift: computed attributes (an address's
+            // association, a status) move as a matter of course when other resources act.
+            let schema = provider.schema(for: recorded.type)
             let differences = Drift.differences(recorded: recorded.attributes, observed: now.attributes)
+                .filter { schema?[$0.name]?.presence != .computed }
             if !differences.isEmpty { drift.append(Drift(address: address, kind: .changed, attributes: differences)) }
             state.resources[address]?.attributes = now.attributes
             state.resources[address]?.id = now.id
