@@ -16,6 +16,16 @@ final class BadInputTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("Success!"), result.all)
     }
 
+    func testAFailingPolicyGateExitsThree() throws {
+        // Secrets without a customer KMS key are a low finding: a gate at `low` fails on them.
+        try cli.write("environments/dev.yaml", CLIHarness.devEnvironment + "\npolicy:\n  fail_on: low\n")
+        let result = try cli.run(["validate", "dev"])
+        XCTAssertEqual(result.status, 3, result.all)
+        XCTAssertTrue(result.stdout.contains("[FAIL] INFRA-SECRET-001"), result.all)
+        try cli.write("environments/dev.yaml", CLIHarness.devEnvironment + "\npolicy:\n  fail_on: medium\n")
+        XCTAssertEqual(try cli.run(["validate", "dev"]).status, 0)
+    }
+
     func testATypeErrorNamesFileLineAndKey() throws {
         try cli.write("environments/dev.yaml", CLIHarness.devEnvironment.replacingOccurrences(of: "zones: 2", with: "zones: three"))
         let result = try cli.run(["validate", "dev"])

@@ -108,4 +108,49 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(try run(["force-unlock", env, "dead-beef"]).status, 0)
         XCTAssertEqual(try run(["plan", env, "--detailed-exitcode"]).status, 0)
     }
+
+    func testSIGKILLMidApplyLeavesTheLockThenConvergesWithoutDuplicates() async throws {
+        // Start an apply and kill it as soon as the first object exists.
+        let process = Process()
+        process.executableURL = try CLIHarness.binary
+        process.arguments = ["apply", env, "--auto-approve"]
+        process.currentDirectoryURL = cli.project
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var seen = ""
+        while !seen.contains("Creation complete") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal, "the apply was killed before it finished: \(seen)")
+
+        // The lock is left behind and the next command names it.
+        let blocked = try run(["plan", env])
+        XCTAssertEqual(blocked.status, 1, blocked.all)
+        let pattern = try NSRegularExpression(pattern: "infra force-unlock \(env) ([0-9a-f-]+)")
+        let text = blocked.stderr
+        let match = try XCTUnwrap(pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)), text)
+        let lockID = try XCTUnwrap(Range(match.range(at: 1), in: text).map { String(text[$0]) })
+        XCTAssertEqual(try run(["force-unlock", env, "00000000-wrong"]).status, 1)
+        XCTAssertEqual(try run(["force-unlock", env, lockID]).status, 0)
+
+        // A new apply converges: everything exists exactly once, and a last plan is empty.
+        let again = try run(["apply", env, "--auto-approve"])
+        XCTAssertEqual(again.status, 0, again.all)
+        XCTAssertEqual(try run(["plan", env, "--detailed-exitcode"]).status, 0)
+        let client = try server.client()
+        let filter: AWSDocument = [["Name": "tag:Environment", "Values": [.string(env)]]]
+        let vpcs = try await client.call(.ec2, "DescribeVpcs", ["Filters": filter])["Vpcs"].array ?? []
+        let subnets = try await client.call(.ec2, "DescribeSubnets", ["Filters": filter])["Subnets"].array ?? []
+        XCTAssertEqual(vpcs.count, 1, "one VPC, not a duplicate from the killed apply")
+        XCTAssertEqual(subnets.count, 6, "2 zones × public, private, database")
+        let listed = try run(["state", "list", env]).stdout.split(separator: "\n").count
+        XCTAssertEqual(listed, 30, "every declared resource is in state")
+    }
 }

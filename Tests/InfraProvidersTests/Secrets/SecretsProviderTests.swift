@@ -238,6 +238,7 @@ final class SecretsProviderTests: XCTestCase {
         for (i, plan) in plans.enumerated() {
             haystacks.append(("plan file \(i)", String(decoding: try PlanFile.encode(plan), as: UTF8.self)))
             haystacks.append(("plan text \(i)", PlanText().render(plan)))
+            haystacks.append(("show --json \(i)", String(decoding: TerraformPlanJSON.render(plan: plan), as: UTF8.self)))
             haystacks.append(("plan dump \(i)", "\(plan)"))
         }
         haystacks.append(("apply events", printed.all.joined(separator: "\n")))
