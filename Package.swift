@@ -69,6 +69,7 @@ let package = Package(
         // MARK: Benchmarks (`make bench`)
         .executableTarget(name: "infra-bench-sign", dependencies: ["InfraAWS"], path: "Benchmarks/SignBenchmark"),
         .executableTarget(name: "infra-bench-engine", dependencies: ["InfraEngine"], path: "Benchmarks/EngineBenchmark"),
+        .executableTarget(name: "infra-bench", dependencies: ["InfraTestSupport"], path: "Benchmarks/PlatformBenchmark"),
 
         // MARK: Test support and tests
         .target(

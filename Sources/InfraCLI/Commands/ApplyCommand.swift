@@ -168,7 +168,7 @@ enum ApplyEventText {
         case .progress(let op, let note):
             terminal.line("\(op.address): \(note)")
         case .finished(let op, let elapsed, let id):
-            terminal.line("\(op.address): \(verb(op.kind).noun) complete after \(elapsed.compact)\(id.map { " [id=\($0)]" } ?? "")")
+            terminal.line("\(op.address): \(verb(op.kind).noun) complete after \(elapsed.fine)\(id.map { " [id=\($0)]" } ?? "")")
         case .failed(let op, let elapsed, let message):
             terminal.error("\(op.address): \(verb(op.kind).noun) failed after \(elapsed.compact): \(message)")
         case .skipped(let op, let cause):

@@ -64,6 +64,14 @@ extension Duration {
         return "\(total / 3600)h\((total % 3600) / 60)m"
     }
 
+    /// Hundredths of a second under ten seconds (most creates take well under one: whole
+    /// seconds would say "0s" for all of them), ``compact`` above.
+    var fine: String {
+        let c = components
+        let seconds = Double(c.seconds) + Double(c.attoseconds) / 1e18
+        return seconds < 10 ? String(format: "%.2fs", seconds) : compact
+    }
+
     /// Parses `30s`, `5m`, `1h`, `250ms` (the `--lock-timeout` forms).
     static func parse(_ text: String) -> Duration? {
         let units: [(String, (Int) -> Duration)] = [("ms", { .milliseconds($0) }), ("s", { .seconds($0) }), ("m", { .seconds($0 * 60) }), ("h", { .seconds($0 * 3600) })]

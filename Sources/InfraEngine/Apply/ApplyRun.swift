@@ -1,3 +1,5 @@
+import Foundation
+
 /// One apply in progress: the scheduler, the state being saved, and what happened so far.
 struct ApplyRun {
     let plan: Plan
@@ -42,11 +44,20 @@ struct ApplyRun {
             wasCancelled: scheduler.isCancelled, stateWriteError: stateWriteError)
     }
 
+    /// Runs the operations as the scheduler releases them. State is saved once per batch:
+    /// every operation that finished while the last save was in flight, together with the
+    /// pending records of the creates about to start (a create never starts before its record
+    /// is saved). With slow saves (S3 and its digest item), this keeps the apply close to its
+    /// critical path instead of paying one save per resource.
     mutating func execute() async {
         let provider = applier.provider
         let events = applier.events
         let interval = applier.progressInterval
-        await withTaskGroup(of: (ApplyOperation, Result<Outcome, any Error>, Duration).self) { group in
+        let mailbox = Mailbox()
+        var arrivals = mailbox.signals.makeAsyncIterator()
+        var running = 0
+        var unsaved = false
+        await withTaskGroup(of: Void.self) { group in
             while true {
                 if Task.isCancelled { cancel() }
                 var calls: [(ApplyOperation, Call)] = []
@@ -57,9 +68,13 @@ struct ApplyRun {
                         fail(op, message: String(describing: error))
                     }
                 }
-                if calls.contains(where: { if case .create = $0.1 { return true } else { return false } }) {
-                    await save()  // the pending creates, before any create is attempted
-                    if let stateWriteError {
+                let creates = calls.contains { if case .create = $0.1 { return true } else { return false } }
+                // Finished work alone is saved while other work runs; at the very end the
+                // final save (with the outputs) covers it.
+                if creates || (unsaved && (running > 0 || !calls.isEmpty)) {
+                    await save()
+                    unsaved = false
+                    if creates, let stateWriteError {
                         // A create whose pending record is not saved could be lost: start nothing.
                         for (op, _) in calls { fail(op, message: "not started: \(stateWriteError)") }
                         calls = []
@@ -67,21 +82,53 @@ struct ApplyRun {
                 }
                 for (op, call) in calls {
                     events(.started(op))
+                    running += 1
                     group.addTask {
-                        await Self.perform(op, call, provider: provider, interval: interval, events: events)
+                        mailbox.post(await Self.perform(op, call, provider: provider, interval: interval, events: events))
                     }
                 }
-                if scheduler.isFinished && calls.isEmpty { break }
-                guard let (op, outcome, elapsed) = await group.next() else {
-                    if scheduler.isFinished { break }
+                if running == 0 {
+                    if scheduler.isFinished || calls.isEmpty { break }
                     continue
                 }
-                record(op, outcome, elapsed)
-                await save()
+                var batch = mailbox.takeAll()
+                while batch.isEmpty {
+                    _ = await arrivals.next()
+                    batch = mailbox.takeAll()
+                }
+                running -= batch.count
+                for (op, outcome, elapsed) in batch { record(op, outcome, elapsed) }
+                unsaved = true
             }
         }
         finishOutputs()
         await save()
+    }
+
+    /// Where running operations leave their results, so the loop can take all that finished
+    /// at once; ``signals`` wakes it (signals coalesce: the loop always drains everything).
+    final class Mailbox: @unchecked Sendable {
+        // @unchecked: `items` is only touched while `lock` is held.
+        private let lock = NSLock()
+        private var items: [(ApplyOperation, Result<Outcome, any Error>, Duration)] = []
+        let signals: AsyncStream<Void>
+        private let continuation: AsyncStream<Void>.Continuation
+
+        init() {
+            (signals, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        }
+
+        func post(_ item: (ApplyOperation, Result<Outcome, any Error>, Duration)) {
+            lock.withLock { items.append(item) }
+            continuation.yield()
+        }
+
+        func takeAll() -> [(ApplyOperation, Result<Outcome, any Error>, Duration)] {
+            lock.withLock {
+                defer { items = [] }
+                return items
+            }
+        }
     }
 
     mutating func cancel() {
