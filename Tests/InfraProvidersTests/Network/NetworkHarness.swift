@@ -25,7 +25,9 @@ struct NetworkHarness {
     func provider(transport: any AWSHTTPTransport = HTTPTransport.shared) -> AWSProvider {
         AWSProvider(context: ProviderContext(
             client: server.client(transport: transport), region: "us-east-1",
-            waitPolicy: WaitPolicy(initialDelay: 0.01, maxDelay: 0.05, multiplier: 1.5, timeout: 30)))
+            waitPolicy: WaitPolicy(initialDelay: 0.01, maxDelay: 0.05, multiplier: 1.5, timeout: 30),
+            // Always moto here: its documented quirks (ElastiCache `deleting` forever, ...) are tolerated.
+            emulator: .moto))
     }
 
     var client: AWSClient { server.client() }
