@@ -16,16 +16,23 @@ public struct EmulatorQuirks: Sendable, Hashable {
     /// on, those ElastiCache attributes fall back to what the state recorded; without it they
     /// are what AWS reports, so a difference is drift.
     public var elastiCacheOmitsMemberDetails: Bool
+    /// moto 5.2.1 answers DeleteCacheSubnetGroup with HTTP 500 (not implemented). With this on,
+    /// that answer counts as deleted (the group stays in the emulator); without it, it is an error.
+    public var elastiCacheCannotDeleteSubnetGroups: Bool
 
-    public init(deletingCountsAsGone: Bool = false, elastiCacheOmitsMemberDetails: Bool = false) {
+    public init(deletingCountsAsGone: Bool = false, elastiCacheOmitsMemberDetails: Bool = false,
+                elastiCacheCannotDeleteSubnetGroups: Bool = false)
+    {
         self.deletingCountsAsGone = deletingCountsAsGone
         self.elastiCacheOmitsMemberDetails = elastiCacheOmitsMemberDetails
+        self.elastiCacheCannotDeleteSubnetGroups = elastiCacheCannotDeleteSubnetGroups
     }
 
     /// Real AWS: no quirk tolerated.
     public static let none = EmulatorQuirks()
     /// moto 5.2.1 (see /work/shared/moto-notes.md).
-    public static let moto = EmulatorQuirks(deletingCountsAsGone: true, elastiCacheOmitsMemberDetails: true)
+    public static let moto = EmulatorQuirks(deletingCountsAsGone: true, elastiCacheOmitsMemberDetails: true,
+                                           elastiCacheCannotDeleteSubnetGroups: true)
 
     /// `.moto` when `INFRA_EMULATOR=moto` is set in `environment`, otherwise `.none`.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> EmulatorQuirks {

@@ -70,7 +70,7 @@ public struct CacheClusterHandler: AWSResourceHandler {
         a["port"] = CacheReads.orRecorded(endpoint["Port"].int.map { .int($0) }, "port", recorded, context)
         a["subnet_group_name"] = CacheReads.orRecorded(c["CacheSubnetGroupName"].string.map { .string($0) }, "subnet_group_name",
                                                        recorded, context)
-        a["security_group_ids"] = CacheReads.orRecorded(CacheReads.sortedSecurityGroups(c), "security_group_ids", recorded, context)
+        a["security_group_ids"] = CacheReads.orRecorded(CacheReads.securityGroups(c, recorded: recorded), "security_group_ids", recorded, context)
         // AWS reports "Multiple" as the preferred zone of a cluster spread across zones.
         let zone = c["PreferredAvailabilityZone"].string
         a["az_mode"] = CacheReads.orRecorded(zone.map { .string($0 == "Multiple" ? "cross-az" : "single-az") }, "az_mode",

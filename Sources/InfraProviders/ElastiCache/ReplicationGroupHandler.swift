@@ -114,7 +114,7 @@ public struct ReplicationGroupHandler: AWSResourceHandler {
             "engine_version", recorded, context)
         a["subnet_group_name"] = CacheReads.orRecorded(member?["CacheSubnetGroupName"].string.map { .string($0) },
                                                        "subnet_group_name", recorded, context)
-        a["security_group_ids"] = CacheReads.orRecorded(member.flatMap(CacheReads.sortedSecurityGroups), "security_group_ids",
+        a["security_group_ids"] = CacheReads.orRecorded(member.flatMap { CacheReads.securityGroups($0, recorded: recorded) }, "security_group_ids",
                                                         recorded, context)
         a["auto_minor_version_upgrade"] = CacheReads.orRecorded(
             (group["AutoMinorVersionUpgrade"].bool ?? member?["AutoMinorVersionUpgrade"].bool).map { .bool($0) },

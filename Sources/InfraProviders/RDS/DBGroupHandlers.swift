@@ -41,8 +41,14 @@ public struct DBSubnetGroupHandler: AWSResourceHandler {
     ])
 
     public func read(ids: [String], in context: ProviderContext) async throws -> [String: ObservedResource] {
+        try await read(recorded: Dictionary(ids.map { ($0, [:]) }, uniquingKeysWith: { a, _ in a }), in: context)
+    }
+
+    public func read(recorded: [String: [String: InfraEngine.Value]], in context: ProviderContext) async throws
+        -> [String: ObservedResource]
+    {
         let groups = try await describeGroups(context, "DescribeDBSubnetGroups", nameMember: "DBSubnetGroupName",
-                                              listKey: "DBSubnetGroups", names: ids)
+                                              listKey: "DBSubnetGroups", names: Array(recorded.keys))
         // DescribeDBSubnetGroups carries no tags: one ListTagsForResource per group, concurrently.
         let names = groups.keys.sorted()
         let arns = names.compactMap { groups[$0]?["DBSubnetGroupArn"].string }
@@ -54,7 +60,8 @@ public struct DBSubnetGroupHandler: AWSResourceHandler {
             var a: Attributes = ["id": .string(name), "name": .string(name), "arn": .string(arn)]
             a.put("description", group["DBSubnetGroupDescription"].string)
             a.put("vpc_id", group["VpcId"].string)
-            a["subnet_ids"] = .list((group["Subnets"].array ?? []).compactMap { $0["SubnetIdentifier"].string }.sorted().map { .string($0) })
+            a["subnet_ids"] = QueryService.idList((group["Subnets"].array ?? []).compactMap { $0["SubnetIdentifier"].string },
+                                                  recorded: recorded[name]?["subnet_ids"])
             a["tags"] = Tags.attribute(from: tags[arn] ?? .null)
             result[name] = ObservedResource(id: name, attributes: a)
         }
@@ -76,7 +83,7 @@ public struct DBSubnetGroupHandler: AWSResourceHandler {
             throw DataResourceError(resource: "\(request.address)", message:
                 "a DB subnet group named \(name) already exists and infra did not create it; import it or choose another name")
         }
-        return try await readOne(name, in: context)
+        return try await readBack(name, a, in: context)
     }
 
     public func update(_ request: UpdateRequest, in context: ProviderContext) async throws -> ObservedResource {
@@ -91,7 +98,14 @@ public struct DBSubnetGroupHandler: AWSResourceHandler {
         if request.changed.contains("tags"), let arn = request.prior.string("arn") {
             try await QueryService.updateTags(context, .rds, arn: arn, prior: request.prior, desired: a)
         }
-        return try await readOne(request.id, in: context)
+        return try await readBack(request.id, a, in: context)
+    }
+
+    func readBack(_ name: String, _ recorded: Attributes, in context: ProviderContext) async throws -> ObservedResource {
+        guard let observed = try await read(recorded: [name: recorded], in: context)[name] else {
+            throw ObjectVanishedError(type: type, id: name)
+        }
+        return observed
     }
 
     public func delete(id: String, attributes: [String: InfraEngine.Value], in context: ProviderContext) async throws {

@@ -127,8 +127,8 @@ public struct DBInstanceHandler: AWSResourceHandler {
         a.put("db_name", db["DBName"].string)
         a.put("db_subnet_group_name", db["DBSubnetGroup"]["DBSubnetGroupName"].string)
         a.put("parameter_group_name", db["DBParameterGroups"][0]["DBParameterGroupName"].string)
-        a["vpc_security_group_ids"] = .list((db["VpcSecurityGroups"].array ?? []).compactMap { $0["VpcSecurityGroupId"].string }
-            .sorted().map { .string($0) })
+        a["vpc_security_group_ids"] = QueryService.idList(
+            (db["VpcSecurityGroups"].array ?? []).compactMap { $0["VpcSecurityGroupId"].string }, recorded: recorded["vpc_security_group_ids"])
         a.put("multi_az", pending["MultiAZ"].bool ?? db["MultiAZ"].bool)
         a.put("publicly_accessible", db["PubliclyAccessible"].bool ?? false)
         a.put("backup_retention_period", pending["BackupRetentionPeriod"].int ?? db["BackupRetentionPeriod"].int)
@@ -236,9 +236,9 @@ public struct DBInstanceHandler: AWSResourceHandler {
 
     func readBack(_ id: String, recorded: Attributes, in context: ProviderContext) async throws -> ObservedResource {
         guard let db = try await Self.describeOne(id, in: context) else { throw ObjectVanishedError(type: type, id: id) }
-        var stateOnly = recorded.filter { Self.stateOnly.contains($0.key) }
-        if stateOnly.isEmpty { stateOnly["apply_immediately"] = .bool(false) }  // recorded, not inferred
-        return Self.observe(db, recorded: stateOnly)
+        var known = recorded
+        if known["apply_immediately"] == nil { known["apply_immediately"] = .bool(false) }  // recorded, not inferred
+        return Self.observe(db, recorded: known)
     }
 
     /// Terraform attribute → ModifyDBInstance member, for the in-place attributes.

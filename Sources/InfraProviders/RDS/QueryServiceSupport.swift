@@ -18,6 +18,23 @@ enum QueryService {
         return error.code.contains("AlreadyExists")
     }
 
+    /// Whether the endpoint answered HTTP 500 without an AWS error body: an operation the
+    /// emulator does not implement (moto answers those with an HTML page).
+    static func isUnimplemented(_ error: any Error) -> Bool {
+        if let retried = error as? RetryError { return isUnimplemented(retried.lastError) }
+        guard let error = error as? AWSError else { return false }
+        return error.statusCode >= 500 && error.code == "InternalError" && error.message.contains("not an AWS error")
+    }
+
+    /// A set-like id list (subnets, security groups) as an attribute: in the order the state
+    /// recorded when it holds the same ids (AWS's order carries no meaning, the code's order
+    /// is kept so it never shows as a change), otherwise in AWS's order.
+    static func idList(_ observed: [String], recorded: InfraEngine.Value?) -> InfraEngine.Value {
+        let before = (recorded?.listValue ?? []).compactMap(\.stringValue)
+        let ids = Set(before) == Set(observed) && before.count == observed.count ? before : observed
+        return .list(ids.map { .string($0) })
+    }
+
     /// Brings the tags of `arn` from `prior` to `desired` (infra's own tags untouched).
     static func updateTags(_ context: ProviderContext, _ service: AWSService, arn: String,
                            prior: Attributes, desired: Attributes) async throws
