@@ -209,6 +209,61 @@ final class DataWaitTests: XCTestCase {
             XCTAssertTrue(error.description.contains("ModifyReplicationGroup"), error.description)
         }
     }
+
+    /// moto 5.2.1 has no ModifyCacheCluster: shrinking is tested with a double that answers it,
+    /// checking the newest node is the one removed.
+    func testCacheClusterShrinkSendsModifyCacheClusterRemovingTheNewestNode() async throws {
+        let server = try await MotoServer.shared()
+        try await server.reset()
+        let created = try await CacheClusterHandler().create(CreateRequest(
+            address: try ResourceAddress(parsing: "aws_elasticache_cluster.pages"),
+            attributes: ["cluster_id": "pages-m", "engine": "memcached", "node_type": "cache.t3.micro",
+                         "num_cache_nodes": .int(2), "az_mode": "cross-az", "port": .int(11211)],
+            token: "tok-pages-m"), in: context(server, HTTPTransport.shared))
+        let answer = "<ModifyCacheClusterResponse xmlns=\"http://elasticache.amazonaws.com/doc/2015-02-02/\"><ModifyCacheClusterResult>"
+            + "<CacheCluster><CacheClusterId>pages-m</CacheClusterId></CacheCluster></ModifyCacheClusterResult></ModifyCacheClusterResponse>"
+        let double = Rewriter(action: "DescribeCacheClusters", intercept: ("ModifyCacheCluster", answer))
+        var desired = created.attributes
+        desired["num_cache_nodes"] = .int(1)
+        _ = try await CacheClusterHandler().update(UpdateRequest(
+            address: try ResourceAddress(parsing: "aws_elasticache_cluster.pages"), id: created.id,
+            prior: created.attributes, attributes: desired, changed: ["num_cache_nodes"]), in: context(server, double))
+        let modify = try XCTUnwrap(double.bodies.first { $0.contains("Action=ModifyCacheCluster") })
+        XCTAssertTrue(modify.contains("NumCacheNodes=1"), modify)
+        XCTAssertTrue(modify.contains("CacheNodeIdsToRemove.CacheNodeId.1=0002"), modify)
+        XCTAssertTrue(modify.contains("ApplyImmediately=true"), modify)
+    }
+
+    /// moto 5.2.1 loses a DB subnet group on ModifyDBSubnetGroup: the update is tested with a
+    /// double that answers it.
+    func testDBSubnetGroupUpdateSendsModifyDBSubnetGroup() async throws {
+        let server = try await MotoServer.shared()
+        try await server.reset()
+        let client = server.client()
+        let vpc = try await client.call(.ec2, "CreateVpc", ["CidrBlock": "10.0.0.0/16"])["Vpc"]["VpcId"]
+        var subnets: [String] = []
+        for (i, zone) in ["us-east-1a", "us-east-1b", "us-east-1c"].enumerated() {
+            let subnet = try await client.call(.ec2, "CreateSubnet", ["VpcId": vpc, "CidrBlock": .string("10.0.\(i).0/24"),
+                                                                      "AvailabilityZone": .string(zone)])
+            subnets.append(subnet["Subnet"]["SubnetId"].string ?? "")
+        }
+        let handler = DBSubnetGroupHandler()
+        let created = try await handler.create(CreateRequest(
+            address: try ResourceAddress(parsing: "aws_db_subnet_group.orders"),
+            attributes: ["name": "orders-m", "description": "orders", "subnet_ids": .list(subnets.prefix(2).map { .string($0) })],
+            token: "tok-orders-m"), in: context(server, HTTPTransport.shared))
+        let answer = "<ModifyDBSubnetGroupResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\"><ModifyDBSubnetGroupResult>"
+            + "<DBSubnetGroup><DBSubnetGroupName>orders-m</DBSubnetGroupName></DBSubnetGroup></ModifyDBSubnetGroupResult></ModifyDBSubnetGroupResponse>"
+        let double = Rewriter(action: "DescribeDBSubnetGroups", intercept: ("ModifyDBSubnetGroup", answer))
+        var desired = created.attributes
+        desired["subnet_ids"] = .list(subnets.map { .string($0) })
+        _ = try await handler.update(UpdateRequest(
+            address: try ResourceAddress(parsing: "aws_db_subnet_group.orders"), id: created.id,
+            prior: created.attributes, attributes: desired, changed: ["subnet_ids"]), in: context(server, double))
+        let modify = try XCTUnwrap(double.bodies.first { $0.contains("Action=ModifyDBSubnetGroup") })
+        XCTAssertTrue(modify.contains("DBSubnetGroupName=orders-m"), modify)
+        XCTAssertTrue(modify.contains(subnets[2]), "the third subnet is sent: \(modify)")
+    }
 }
 
 final class LockedBox<T: Sendable>: @unchecked Sendable {
