@@ -276,7 +276,7 @@ public struct DBInstanceHandler: AWSResourceHandler {
             if Self.isDowngrade(from: old, to: new) {
                 throw DataResourceError(resource: "\(request.address)", message:
                     "RDS cannot downgrade engine_version from \(old) to \(new); restore a snapshot into a new instance, "
-                        + "or replace this one with `infra plan -replace \(request.address)` (data is lost)")
+                        + "or replace this one with `infra plan ENV --replace \(request.address)` (data is lost)")
             }
             if old.split(separator: ".").first != new.split(separator: ".").first { input["AllowMajorVersionUpgrade"] = true }
         }

@@ -264,6 +264,27 @@ final class DataWaitTests: XCTestCase {
         XCTAssertTrue(modify.contains("DBSubnetGroupName=orders-m"), modify)
         XCTAssertTrue(modify.contains(subnets[2]), "the third subnet is sent: \(modify)")
     }
+
+    func testEmulatorSwitchComesOnlyFromINFRA_EMULATOR() {
+        XCTAssertEqual(EmulatorQuirks.fromEnvironment(["INFRA_EMULATOR": "moto"]), .moto)
+        XCTAssertEqual(EmulatorQuirks.fromEnvironment([:]), .none)
+        XCTAssertEqual(EmulatorQuirks.fromEnvironment(["INFRA_EMULATOR": "localstack"]), .none)
+    }
+
+    /// A downgrade is refused before any call, saying how to replace the instance instead.
+    func testEngineDowngradeIsRefusedWithTheWayOut() async throws {
+        let server = try await MotoServer.shared()
+        do {
+            _ = try await DBInstanceHandler().update(UpdateRequest(
+                address: try ResourceAddress(parsing: "aws_db_instance.orders"), id: "orders",
+                prior: ["engine_version": "16.3"], attributes: ["engine_version": "15.7"], changed: ["engine_version"]),
+                in: context(server, HTTPTransport.shared))
+            XCTFail("a downgrade must be refused")
+        } catch let error as DataResourceError {
+            XCTAssertTrue(error.description.contains("cannot downgrade engine_version from 16.3 to 15.7"), error.description)
+            XCTAssertTrue(error.description.contains("--replace aws_db_instance.orders"), error.description)
+        }
+    }
 }
 
 final class LockedBox<T: Sendable>: @unchecked Sendable {
