@@ -49,7 +49,7 @@ OPERATIONS = {
     "rds": [
         "CreateDBSubnetGroup", "DescribeDBSubnetGroups", "ModifyDBSubnetGroup", "DeleteDBSubnetGroup",
         "CreateDBParameterGroup", "DescribeDBParameterGroups", "ModifyDBParameterGroup",
-        "DescribeDBParameters", "DeleteDBParameterGroup",
+        "DescribeDBParameters", "ResetDBParameterGroup", "DeleteDBParameterGroup",
         "CreateDBInstance", "DescribeDBInstances", "ModifyDBInstance", "DeleteDBInstance",
         "AddTagsToResource", "RemoveTagsFromResource", "ListTagsForResource",
     ],

@@ -35,4 +35,7 @@ print(f"export AWS_ACCESS_KEY_ID={key['AccessKeyId']}")
 print(f"export AWS_SECRET_ACCESS_KEY={key['SecretAccessKey']}")
 print(f"export AWS_ENDPOINT_URL=http://127.0.0.1:{port}")
 print("export AWS_REGION=us-east-1")
+# Tells infra it talks to moto, so moto's documented quirks (ElastiCache objects `deleting`
+# forever, no DeleteCacheSubnetGroup) are tolerated; see EmulatorQuirks.
+print("export INFRA_EMULATOR=moto")
 PY

@@ -52,7 +52,8 @@ struct Workspace {
 
     /// The AWS provider, with every resource type infra manages.
     func provider(client: AWSClient) -> AWSProvider {
-        AWSProvider(context: ProviderContext(client: client, region: client.region))
+        // INFRA_EMULATOR=moto switches on the emulator quirks (see EmulatorQuirks); never set against AWS.
+        AWSProvider(context: ProviderContext(client: client, region: client.region, emulator: .fromEnvironment()))
     }
 
     /// Refuses to run against an account other than the environment file's `account`.

@@ -9,5 +9,9 @@ extension AWSProvider {
         IAMRoleHandler(), IAMRolePolicyHandler(), IAMRolePolicyAttachmentHandler(),
         // Secrets Manager
         SecretHandler(), SecretVersionHandler(),
+        // RDS
+        DBSubnetGroupHandler(), DBParameterGroupHandler(), DBInstanceHandler(),
+        // ElastiCache
+        CacheSubnetGroupHandler(), ReplicationGroupHandler(), CacheClusterHandler(),
     ]
 }

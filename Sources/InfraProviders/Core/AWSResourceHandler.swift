@@ -50,12 +50,18 @@ public struct ProviderContext: Sendable {
     public var waitPolicy: WaitPolicy
     /// At most this many concurrent calls where an API has no batch form.
     public var concurrency: Int
+    /// Known departures of a local emulator from AWS that the handlers must tolerate; `.none`
+    /// (the default) against real AWS. See ``EmulatorQuirks``.
+    public var emulator: EmulatorQuirks
 
-    public init(client: AWSClient, region: String, waitPolicy: WaitPolicy = WaitPolicy(), concurrency: Int = 8) {
+    public init(client: AWSClient, region: String, waitPolicy: WaitPolicy = WaitPolicy(), concurrency: Int = 8,
+                emulator: EmulatorQuirks = .none)
+    {
         self.client = client
         self.region = region
         self.waitPolicy = waitPolicy
         self.concurrency = concurrency
+        self.emulator = emulator
     }
 }
 

@@ -17,6 +17,7 @@ public enum RDS {
         public static let describeDBParameterGroups = "DescribeDBParameterGroups"
         public static let modifyDBParameterGroup = "ModifyDBParameterGroup"
         public static let describeDBParameters = "DescribeDBParameters"
+        public static let resetDBParameterGroup = "ResetDBParameterGroup"
         public static let deleteDBParameterGroup = "DeleteDBParameterGroup"
         public static let createDBInstance = "CreateDBInstance"
         public static let describeDBInstances = "DescribeDBInstances"
@@ -45,6 +46,7 @@ private func makeRDSModel() -> ServiceModel {
     b.operation("DescribeDBParameterGroups", "POST", "/", input: "DescribeDBParameterGroupsMessage", output: "DBParameterGroupsMessage", resultWrapper: "DescribeDBParameterGroupsResult", paginator: PaginatorModel(inputTokens: ["Marker"], outputTokens: ["Marker"], resultKeys: ["DBParameterGroups"], limitKey: "MaxRecords"))
     b.operation("ModifyDBParameterGroup", "POST", "/", input: "ModifyDBParameterGroupMessage", output: "DBParameterGroupNameMessage", resultWrapper: "ModifyDBParameterGroupResult")
     b.operation("DescribeDBParameters", "POST", "/", input: "DescribeDBParametersMessage", output: "DBParameterGroupDetails", resultWrapper: "DescribeDBParametersResult", paginator: PaginatorModel(inputTokens: ["Marker"], outputTokens: ["Marker"], resultKeys: ["Parameters"], limitKey: "MaxRecords"))
+    b.operation("ResetDBParameterGroup", "POST", "/", input: "ResetDBParameterGroupMessage", output: "DBParameterGroupNameMessage", resultWrapper: "ResetDBParameterGroupResult")
     b.operation("DeleteDBParameterGroup", "POST", "/", input: "DeleteDBParameterGroupMessage")
     b.operation("CreateDBInstance", "POST", "/", input: "CreateDBInstanceMessage", output: "CreateDBInstanceResult", resultWrapper: "CreateDBInstanceResult")
     b.operation("DescribeDBInstances", "POST", "/", input: "DescribeDBInstancesMessage", output: "DBInstanceMessage", resultWrapper: "DescribeDBInstancesResult", paginator: PaginatorModel(inputTokens: ["Marker"], outputTokens: ["Marker"], resultKeys: ["DBInstances"], limitKey: "MaxRecords"))
@@ -580,6 +582,11 @@ private func addRDSShapes0(_ b: inout ServiceModelBuilder) {
         MemberModel("TagKeys", "KeyList"),
     ])
     b.scalar("ReplicaMode", .string)
+    b.structure("ResetDBParameterGroupMessage", members: [
+        MemberModel("DBParameterGroupName", "String"),
+        MemberModel("ResetAllParameters", "Boolean"),
+        MemberModel("Parameters", "ParametersList"),
+    ])
     b.scalar("SensitiveString", .string)
     b.scalar("StorageEncryptionType", .string)
     b.scalar("String", .string)
