@@ -9,5 +9,8 @@ extension AWSProvider {
         IAMRoleHandler(), IAMRolePolicyHandler(), IAMRolePolicyAttachmentHandler(),
         // Secrets Manager
         SecretHandler(), SecretVersionHandler(),
+        // Compute: EKS and ECS
+        EKSClusterHandler(), EKSNodeGroupHandler(),
+        ECSClusterHandler(), ECSTaskDefinitionHandler(), ECSServiceHandler(),
     ]
 }
