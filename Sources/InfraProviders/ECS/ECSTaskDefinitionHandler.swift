@@ -57,7 +57,9 @@ public struct ECSTaskDefinitionHandler: AWSResourceHandler {
             let output = try await context.client.call(.ecs, ECS.Operation.describeTaskDefinition, [
                 "taskDefinition": .string(which), "include": ["TAGS"],
             ])
-            return output["taskDefinition"]["status"].string == "INACTIVE" ? nil : output
+            let definition = output["taskDefinition"]
+            guard definition["family"].string != nil, definition["status"].string != "INACTIVE" else { return nil }
+            return output
         } catch where ECSSupport.code(error) == "ClientException" {
             // ECS answers an unknown family or revision with a ClientException.
             return nil
@@ -202,7 +204,7 @@ enum ContainerDefinitions {
             "environment": .list(named(container["environment"], valueKey: "value")),
             "secrets": .list(named(container["secrets"], valueKey: "valueFrom")),
         ]
-        if let command = container["command"].array { m["command"] = .list(command.compactMap(\.string).map { .string($0) }) }
+        if let command = container["command"].array, !command.isEmpty { m["command"] = .list(command.compactMap(\.string).map { .string($0) }) }
         let log = container["logConfiguration"]
         if let driver = log["logDriver"].string {
             m["logConfiguration"] = .map([
