@@ -67,7 +67,9 @@ public struct ECSClusterHandler: AWSResourceHandler {
         guard let name = a.string("name") else { throw ECSInputError(resource: resource, reason: "name is required") }
         // CreateCluster of an existing name answers with (moto: replaces) that cluster: one
         // infra did not create must not be taken over.
-        if let existing = try await Self.describe([name], in: context).first, ECSSupport.token(existing["tags"]) != request.token {
+        if let existing = try await Self.describe([name], in: context).first {
+            // Ours (a retried create whose answer was lost): it is the result.
+            if ECSSupport.token(existing["tags"]) == request.token { return Self.observe(existing) }
             throw ECSInputError(resource: resource, reason: "an ECS cluster named \(name) already exists and infra did not create it; "
                 + "import it (infra import <env> \(request.address) \(existing["clusterArn"].string ?? name)) or choose another name")
         }

@@ -209,4 +209,25 @@ final class ECSProviderTests: XCTestCase {
         XCTAssertLessThanOrEqual(counting.count, 2, counting.requests.joined(separator: "\n"))
         XCTAssertGreaterThan(counting.count, 0)
     }
+
+    /// Each type finds the object its create tagged with the token (a create whose answer was lost).
+    func testFindByToken() async throws {
+        let h = try await NetworkHarness.start()
+        try await h.converge(try Self.stack(Knobs()))
+        let state = try await h.state()
+        let provider = h.provider()
+        for type in ["aws_ecs_cluster", "aws_ecs_task_definition", "aws_ecs_service"] {
+            let recorded = try XCTUnwrap(state?.resources.values.first { $0.type == type })
+            let arn = recorded.attributes.string("arn") ?? ""
+            let token = try h.python("""
+                tags = client("ecs").list_tags_for_resource(resourceArn="\(arn)")["tags"]
+                print([t["value"] for t in tags if t["key"] == "infra:token"][0])
+                """)
+            let found = try await provider.find(type: type, token: token)
+            XCTAssertEqual(found?.id, recorded.id, type)
+            XCTAssertEqual(found?.attributes.string("arn"), arn, type)
+        }
+        let none = try await provider.find(type: "aws_ecs_service", token: "no-such-token")
+        XCTAssertNil(none)
+    }
 }

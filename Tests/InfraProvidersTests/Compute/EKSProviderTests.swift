@@ -195,4 +195,39 @@ final class EKSProviderTests: XCTestCase {
         let missing = try await h.provider().importResource(type: "aws_eks_node_group", id: "dev-k8s:nope")
         XCTAssertNil(missing)
     }
+
+    /// Import by id of both types gives exactly what the state holds; find by token recovers
+    /// a create whose answer was lost; a tag changed by hand is drift and is put back.
+    func testImportFindAndTagDrift() async throws {
+        let h = try await NetworkHarness.startForEKS()
+        let configuration = try Self.stack(Knobs(labels: ["tier": "app"], taints: [NodeTaint(key: "gpu", effect: .noSchedule)]))
+        try await h.converge(configuration)
+        let state = try await h.state()
+        let provider = h.provider()
+        for type in ["aws_eks_cluster", "aws_eks_node_group"] {
+            let recorded = try XCTUnwrap(state?.resources.values.first { $0.type == type })
+            let imported = try await provider.importResource(type: type, id: recorded.id)
+            XCTAssertEqual(imported?.attributes, recorded.attributes, type)
+            let token = try await h.python("""
+                e = client("eks")
+                c = e.describe_cluster(name="dev-k8s")["cluster"]
+                \(type == "aws_eks_cluster" ? "print(c['tags']['infra:token'])"
+                    : "print(e.describe_nodegroup(clusterName='dev-k8s', nodegroupName='dev-default')['nodegroup']['tags']['infra:token'])")
+                """)
+            let found = try await provider.find(type: type, token: token)
+            XCTAssertEqual(found?.id, recorded.id, type)
+        }
+        let arn = try XCTUnwrap(state?.resources.values.first { $0.type == "aws_eks_cluster" }?.attributes.string("arn"))
+        try h.python("""
+            client("eks").tag_resource(resourceArn="\(arn)", tags={"Environment": "hand-edited"})
+            """)
+        let plan = try await h.plan(configuration)
+        let drift = try XCTUnwrap(plan.drift.first)
+        XCTAssertEqual(drift.address.description, "aws_eks_cluster.k8s")
+        XCTAssertEqual(drift.attributes.map(\.name), ["tags"])
+        XCTAssertEqual(plan.change("aws_eks_cluster.k8s")?.changedAttributes, ["tags"])
+        try await h.apply(plan)
+        let settled = try await h.plan(configuration)
+        XCTAssertFalse(settled.hasChanges, settled.describeChanges)
+    }
 }
