@@ -230,4 +230,28 @@ final class EKSProviderTests: XCTestCase {
         let settled = try await h.plan(configuration)
         XCTAssertFalse(settled.hasChanges, settled.describeChanges)
     }
+
+    /// Secrets encryption (Terraform's block shape) reads back equal; another key replaces the cluster.
+    func testEncryptionConfigReadsBackEqualAndAnotherKeyReplaces() async throws {
+        let h = try await NetworkHarness.startForEKS()
+        func configuration(key: String) throws -> Configuration {
+            var c = try Self.stack(Knobs())
+            c.resources.removeAll { $0.type == "aws_eks_node_group" }
+            for i in c.resources.indices where c.resources[i].type == "aws_eks_cluster" {
+                c.resources[i].attributes["encryption_config"] = .list([.map([
+                    "resources": .list(["secrets"]),
+                    "provider": .list([.map(["key_arn": .string("arn:aws:kms:us-east-1:123456789012:key/\(key)")])]),
+                ])])
+            }
+            return c
+        }
+        try await h.converge(try configuration(key: "one"))
+        let described = try await h.client.call(.eks, "DescribeCluster", ["name": "dev-k8s"])
+        XCTAssertEqual(described["cluster"]["encryptionConfig"][0]["provider"]["keyArn"].string, "arn:aws:kms:us-east-1:123456789012:key/one")
+        let plan = try await h.plan(try configuration(key: "two"))
+        let change = try XCTUnwrap(plan.change("aws_eks_cluster.k8s"))
+        XCTAssertTrue(change.action.isReplace)
+        XCTAssertEqual(change.replacePaths, ["encryption_config"])
+        XCTAssertTrue(change.reasons.first?.contains("EKS cannot change a cluster's secrets encryption") == true, "\(change.reasons)")
+    }
 }
