@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(
             name: "InfraReportsTests", dependencies: ["InfraReports", "InfraEngine", "InfraDSL", "InfraTestSupport"],
             resources: [.copy("Resources")]),
-        .testTarget(name: "InfraCLITests", dependencies: ["InfraCLI", "InfraTestSupport"]),
+        .testTarget(name: "InfraCLITests", dependencies: ["InfraCLI", "InfraAWS", "InfraEngine", "InfraTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -38,8 +38,11 @@ enum EC2 {
     static func describe(_ context: ProviderContext, _ operation: String, listKey: String, token: String,
                          filterMember: String = "Filters") async throws -> [AWSDocument]
     {
+        // Checked again on the answer: an emulator that ignores a filter (moto does for NAT
+        // gateways) must not make another object look like ours.
         try await describe(context, operation, listKey: listKey, filter: "tag:\(Tags.tokenKey)", values: [token],
                            filterMember: filterMember)
+            .filter { Tags.token(in: $0["Tags"]) == token }
     }
 
     /// `TagSpecifications` for a create: the desired `tags` plus the token tag.

@@ -104,22 +104,49 @@ public final class FaultProxy: Sendable {
 
     public func shutdown() async throws { try await server.shutdown() }
 
+    /// The operation a request calls, for the query, EC2 and JSON protocols (`Action=` of the
+    /// form body, or the `X-Amz-Target` suffix); nil for REST protocols.
+    public static func operation(of request: RecordedRequest) -> String? {
+        if let target = request.header("X-Amz-Target"), let dot = target.lastIndex(of: ".") {
+            return String(target[target.index(after: dot)...])
+        }
+        let form = String(decoding: request.body, as: UTF8.self)
+        for pair in form.split(separator: "&") where pair.hasPrefix("Action=") {
+            return String(pair.dropFirst("Action=".count))
+        }
+        return nil
+    }
+
+    /// The error format of the service a request is for, from its signature's credential
+    /// scope (`Credential=AKID/20261123/us-east-1/ec2/aws4_request`).
+    public static func errorFormat(of request: RecordedRequest) -> FaultAction.ErrorFormat {
+        let authorization = request.header("Authorization") ?? ""
+        let scope = authorization.split(separator: "/")
+        let service = scope.count >= 4 ? String(scope[3]) : ""
+        switch service {
+        case "ec2": return .ec2
+        case "s3": return .restXML
+        case "iam", "sts", "rds", "elasticache": return .query
+        default: return .json  // dynamodb, secretsmanager, ecs, eks, logs
+        }
+    }
+
     final class State: @unchecked Sendable {
         // @unchecked: mutable fields are only touched while `lock` is held.
         private let lock = NSLock()
         private var mix: FaultMix
-        private var random: SplitMix64
+        private var random: SeededRandom
         private var counts: [FaultKind: Int] = [:]
 
         init(mix: FaultMix) {
             self.mix = mix
-            random = SplitMix64(seed: mix.seed)
+            random = SeededRandom(seed: mix.seed)
         }
 
         func setMix(_ new: FaultMix) {
             lock.withLock {
                 mix = new
-                random = SplitMix64(seed: new.seed)
+                random = SeededRandom(seed: new.seed)
             }
         }
 
@@ -147,7 +174,7 @@ public final class FaultProxy: Sendable {
                 let jitter = mix.jitter == .zero ? .zero : mix.jitter * random.nextUnit()
                 return (kind, mix.latency + jitter, random.nextUnit())
             }
-            let format = Self.errorFormat(of: request)
+            let format = FaultProxy.errorFormat(of: request)
             let action: FaultAction
             switch kind {
             case .passed, .intercepted: action = .forward(upstream: upstream, then: .relay)
@@ -163,29 +190,16 @@ public final class FaultProxy: Sendable {
             return delay == .zero ? action : .delayed(delay, action)
         }
 
-        /// The error format of the service a request is for, from its signature's credential
-        /// scope (`Credential=AKID/20261123/us-east-1/ec2/aws4_request`).
-        static func errorFormat(of request: RecordedRequest) -> FaultAction.ErrorFormat {
-            let authorization = request.header("Authorization") ?? ""
-            let scope = authorization.split(separator: "/")
-            let service = scope.count >= 4 ? String(scope[3]) : ""
-            switch service {
-            case "ec2": return .ec2
-            case "s3": return .restXML
-            case "iam", "sts", "rds", "elasticache": return .query
-            default: return .json  // dynamodb, secretsmanager, ecs, eks, logs
-            }
-        }
     }
 }
 
-/// A small seedable generator (SplitMix64): the same seed gives the same faults.
-struct SplitMix64 {
+/// A small seedable generator (SplitMix64): the same seed gives the same faults, crash points...
+public struct SeededRandom: Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -194,5 +208,5 @@ struct SplitMix64 {
     }
 
     /// A number in [0, 1).
-    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    public mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

@@ -20,17 +20,29 @@ extension MotoServer {
     /// One server for the whole test process, started on first use and stopped at exit. Tests
     /// that share it call ``reset()`` first, so none depends on another's state.
     public static func shared() async throws -> MotoServer {
-        try await SharedMoto.instance.server()
+        try await SharedMoto.checked.server()
+    }
+
+    /// A second shared server with signature checking off, for EKS only: moto rejects EKS
+    /// GET and DELETE requests as `SignatureDoesNotMatch` even when they are signed correctly
+    /// (see moto-notes). Point `AWS_ENDPOINT_URL_EKS` at it; everything else stays checked.
+    public static func sharedForEKS() async throws -> MotoServer {
+        try await SharedMoto.unchecked.server()
     }
 }
 
 private actor SharedMoto {
-    static let instance = SharedMoto()
+    static let checked = SharedMoto(checking: true)
+    static let unchecked = SharedMoto(checking: false)
+    private let checking: Bool
     private var running: MotoServer?
+
+    init(checking: Bool) { self.checking = checking }
 
     func server() async throws -> MotoServer {
         if let running { return running }
         let started = try await MotoServer.start()
+        if !checking { try await started.setAuth(enabled: false) }
         running = started
         return started
     }
