@@ -106,7 +106,7 @@ public struct ContainerDefinition: Sendable {
             "portMappings": .list(ports.map { .map(["containerPort": $0.value, "protocol": "tcp"]) }),
             "environment": .list(
                 environment.keys.sorted().map { key in
-                    .map(["name": .string(key), "value": environment[key]?.value ?? .null])
+                    .map(["name": .string(key), "value": Self.environmentText(environment[key]?.value ?? .null)])
                 }),
             "secrets": .list(
                 secrets.keys.sorted().map { key in
@@ -125,6 +125,16 @@ public struct ContainerDefinition: Sendable {
             ])
         }
         return .map(m)
+    }
+
+    /// ECS environment values are strings: numbers and booleans are written as text, so the
+    /// value read back from ECS compares equal.
+    static func environmentText(_ value: Value) -> Value {
+        switch value {
+        case .number(let n): return .string(n.rounded() == n && abs(n) < 9.0e15 ? String(Int64(n)) : String(n))
+        case .bool(let b): return .string(b ? "true" : "false")
+        default: return value
+        }
     }
 
     var problem: String? {

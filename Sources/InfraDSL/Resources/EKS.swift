@@ -142,7 +142,8 @@ public struct EKSNodeGroup: Resource {
         a.set(
             "taint",
             Value.list(
-                taints.map { t in
+                // Sorted as the provider reads them back (AWS keeps no order).
+                taints.sorted { ($0.key, $0.effect.rawValue) < ($1.key, $1.effect.rawValue) }.map { t in
                     .map(["key": .string(t.key), "value": t.value.map { .string($0) } ?? .null, "effect": .string(t.effect.rawValue)])
                 }))
     }

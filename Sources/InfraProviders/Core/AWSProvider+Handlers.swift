@@ -13,5 +13,8 @@ extension AWSProvider {
         DBSubnetGroupHandler(), DBParameterGroupHandler(), DBInstanceHandler(),
         // ElastiCache
         CacheSubnetGroupHandler(), ReplicationGroupHandler(), CacheClusterHandler(),
+        // Compute: EKS and ECS
+        EKSClusterHandler(), EKSNodeGroupHandler(),
+        ECSClusterHandler(), ECSTaskDefinitionHandler(), ECSServiceHandler(),
     ]
 }
