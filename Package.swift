@@ -77,7 +77,12 @@ let package = Package(
         .executableTarget(name: "infra-bench-engine", dependencies: ["InfraEngine"], path: "Benchmarks/EngineBenchmark"),
 
         // MARK: Test support and tests
-        .target(name: "InfraTestSupport", dependencies: ["InfraAWS", "InfraEngine"] + nio),
+        .target(
+            name: "InfraTestSupport",
+            // AsyncHTTPClient: the fault proxy forwards requests to the emulator byte for byte.
+            dependencies: [
+                "InfraAWS", "InfraEngine", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ] + nio),
         .testTarget(
             name: "InfraAWSTests", dependencies: ["InfraAWS", "InfraTestSupport"],
             resources: [.copy("Resources")]),

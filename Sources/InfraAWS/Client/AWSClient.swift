@@ -56,10 +56,29 @@ public final class AWSClient: Sendable {
         let (template, endpoint) = try prepare(prepared, service: service, model: model, operation: operationModel)
         let executor = RetryExecutor(configuration: retry, host: template.host, clockSkew: clockSkew,
                                      sleep: retrySleep, onRetry: onRetry)
-        return try await executor.withRetries { _ in
-            try await self.attempt(template, endpoint: endpoint, model: model, operation: operationModel)
+        let mayDuplicate = AmbiguousCallError.mayDuplicate(operation)
+        let send = {
+            try await executor.withRetries { _ in
+                do {
+                    return try await self.attempt(template, endpoint: endpoint, model: model, operation: operationModel)
+                } catch let error as TransportError where mayDuplicate && error.mayHaveReachedServer {
+                    // Not retryable by classification: the caller must look before creating again.
+                    throw AmbiguousCallError(service: service.serviceID, operation: operation, underlying: error)
+                }
+            }
+        }
+        do {
+            return try await send()
+        } catch let error as AWSError where Self.expiredCodes.contains(error.code) {
+            // Temporary credentials expired sooner than they said: fetch new ones, once.
+            guard let refreshable = credentialProvider as? any RefreshableCredentialProvider else { throw error }
+            await refreshable.invalidate()
+            return try await send()
         }
     }
+
+    /// Error codes that mean the signing credentials expired (not that they are wrong).
+    static let expiredCodes: Set<String> = ["ExpiredToken", "ExpiredTokenException", "TokenRefreshRequired"]
 
     /// Calls a paginated operation until its last page and returns one output whose result
     /// lists (`Roles`, `Contents`, ...) hold the items of every page. Operations without a

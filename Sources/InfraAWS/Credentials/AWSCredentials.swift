@@ -32,3 +32,10 @@ extension AWSCredentials: CustomStringConvertible {
 public protocol CredentialProvider: Sendable {
     func credentials() async throws -> AWSCredentials
 }
+
+/// A provider whose credentials can be fetched again before they are due, because AWS said
+/// they expired (their expiry time was wrong, or the clock was).
+public protocol RefreshableCredentialProvider: CredentialProvider {
+    /// Forgets the cached credentials; the next ``credentials()`` fetches new ones.
+    func invalidate() async
+}

@@ -2,7 +2,7 @@ import Foundation
 
 /// Caches temporary credentials and refreshes them shortly before they expire, once, however
 /// many callers ask at the same moment (they all await the same refresh).
-public actor CachedCredentialProvider: CredentialProvider {
+public actor CachedCredentialProvider: RefreshableCredentialProvider {
     public nonisolated let base: any CredentialProvider
     /// Refresh this long before expiry, so a request signed now is not rejected in flight.
     public nonisolated let refreshMargin: TimeInterval

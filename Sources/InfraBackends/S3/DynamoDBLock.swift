@@ -40,6 +40,8 @@ public struct DynamoDBLock: StateLock {
                 return LockHandle(info: info)
             } catch let error as AWSError where error.code == "ConditionalCheckFailedException" {
                 if let holder = try await holder() {
+                    // Our own put landed on an attempt whose answer was lost, and the retry met it.
+                    if holder.id == info.id { return LockHandle(info: info) }
                     throw LockContentionError(environment: environment, holder: holder)
                 }
             }
@@ -48,7 +50,11 @@ public struct DynamoDBLock: StateLock {
     }
 
     public func release(_ handle: LockHandle) async throws {
-        try await forceUnlock(id: handle.info.id)
+        do {
+            try await forceUnlock(id: handle.info.id)
+        } catch UnlockError.notLocked {
+            // Already gone: a delete whose answer was lost, retried, or a force-unlock.
+        }
     }
 
     public func forceUnlock(id: String) async throws {

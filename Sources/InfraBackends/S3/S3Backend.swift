@@ -143,9 +143,15 @@ public struct S3Backend: StateBackend {
         do {
             out = try await client.call(.s3, "PutObject", input)
         } catch let error as AWSError where error.isPreconditionFailed || error.isConditionalConflict {
-            // Forget what we read: the next read starts from the winner's state.
-            tracker.set(nil)
-            throw S3BackendError.writeConflict(location: key)
+            // A put whose answer was lost and that the client retried meets its own write:
+            // the object holds exactly our bytes. Anything else is another writer.
+            if let object = try await getObject(), object.data == data {
+                out = ["ETag": .string(object.etag)]
+            } else {
+                // Forget what we read: the next read starts from the winner's state.
+                tracker.set(nil)
+                throw S3BackendError.writeConflict(location: key)
+            }
         }
         tracker.set(.init(state: state, etag: out["ETag"].string))
         if let digestTable {

@@ -34,6 +34,8 @@ public struct S3Lock: StateLock {
                 return LockHandle(info: info)
             } catch let error as AWSError where error.isPreconditionFailed || error.isConditionalConflict {
                 if let current = try await read() {
+                    // Our own put landed on an attempt whose answer was lost, and the retry met it.
+                    if current.info.id == info.id { return LockHandle(info: info) }
                     throw LockContentionError(environment: environment, holder: current.info)
                 }
             }
@@ -42,7 +44,11 @@ public struct S3Lock: StateLock {
     }
 
     public func release(_ handle: LockHandle) async throws {
-        try await forceUnlock(id: handle.info.id)
+        do {
+            try await forceUnlock(id: handle.info.id)
+        } catch UnlockError.notLocked {
+            // Already gone: a delete whose answer was lost, retried, or a force-unlock.
+        }
     }
 
     public func forceUnlock(id: String) async throws {

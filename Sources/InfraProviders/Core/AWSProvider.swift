@@ -32,8 +32,12 @@ public struct AWSProvider: Provider {
         return try await handler(type).read(recorded: recorded, in: context)
     }
 
+    /// Creates the object. When a call of the create broke after it may have reached AWS
+    /// (``AmbiguousCallError``), looks for the object by the request's token before creating
+    /// again, so a lost response never leaves a duplicate behind; see
+    /// ``createRecovering(_:with:attempts:)``.
     public func create(_ request: CreateRequest) async throws -> ObservedResource {
-        try await handler(request.address.type).create(request, in: context)
+        try await createRecovering(request, with: handler(request.address.type))
     }
 
     public func update(_ request: UpdateRequest) async throws -> ObservedResource {

@@ -40,6 +40,21 @@ public indirect enum FaultAction: Sendable {
     case closeConnection
     /// Wait, then do `action` (latency injection).
     case delayed(Duration, FaultAction)
+    /// Send the request on to `upstream` (`http://host:port`) unchanged, Host header included
+    /// (it is signed), then deal with the answer as `then` says.
+    case forward(upstream: String, then: AfterForward)
+    /// Answer with `body` in pieces of `chunk` bytes, pausing `pause` before each.
+    case respondSlowly(status: Int, headers: [(name: String, value: String)], body: [UInt8], chunk: Int, pause: Duration)
+
+    /// What a forwarding server does with the upstream's answer.
+    public enum AfterForward: Sendable {
+        /// Pass it to the client.
+        case relay
+        /// Drop the connection: the upstream acted on the request, the client never hears of it.
+        case closeConnection
+        /// Pass it on slowly (see ``FaultAction/respondSlowly(status:headers:body:chunk:pause:)``).
+        case relaySlowly(chunk: Int, pause: Duration)
+    }
 
     /// The error-body formats of the AWS wire protocols.
     public enum ErrorFormat: Sendable {

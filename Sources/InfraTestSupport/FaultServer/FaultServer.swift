@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -7,8 +8,8 @@ import NIOPosix
 /// it can answer with errors, throttle, delay, or drop the connection, and it records each
 /// request. Tests point a transport at ``endpoint`` to exercise retries without AWS.
 ///
-/// The handler sees each ``RecordedRequest`` and returns a ``FaultAction``; a proxy that adds
-/// faults in front of an emulator can later be built on the same shape.
+/// The handler sees each ``RecordedRequest`` and returns a ``FaultAction``; ``FaultProxy`` is
+/// built on it (its actions forward to an emulator).
 public final class FaultServer: Sendable {
     /// The port the server listens on.
     public let port: Int
@@ -81,16 +82,17 @@ public final class FaultServer: Sendable {
             self.handler = handler
         }
 
-        /// Numbers and records a request, then asks the handler (outside the lock, so a handler
-        /// may read ``recorded()``).
-        func receive(method: String, uri: String, headers: [(name: String, value: String)], body: [UInt8]) -> FaultAction {
-            let request: RecordedRequest = lock.withLock {
+        /// Numbers and records a request; the caller then asks the handler (outside the lock,
+        /// so a handler may read ``recorded()``).
+        func receive(method: String, uri: String, headers: [(name: String, value: String)], body: [UInt8])
+            -> RecordedRequest
+        {
+            lock.withLock {
                 let request = RecordedRequest(index: log.count, method: method, uri: uri, headers: headers, body: body,
                                               arrival: .now)
                 log.append(request)
                 return request
             }
-            return handler(request)
         }
 
         func recorded() -> [RecordedRequest] {
@@ -153,40 +155,131 @@ private final class FaultHTTPHandler: ChannelInboundHandler, RemovableChannelHan
         case .end:
             guard let head else { return }
             self.head = nil
-            let action = core.receive(
+            let request = core.receive(
                 method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) },
                 body: body)
-            perform(action, keepAlive: head.isKeepAlive, version: head.version, context: context)
+            perform(core.handler(request), request: request, keepAlive: head.isKeepAlive, version: head.version,
+                    context: context)
         }
     }
 
-    private func perform(_ action: FaultAction, keepAlive: Bool, version: HTTPVersion, context: ChannelHandlerContext) {
+    private func perform(_ action: FaultAction, request: RecordedRequest, keepAlive: Bool, version: HTTPVersion,
+                         context: ChannelHandlerContext)
+    {
         switch action {
         case .closeConnection:
             context.close(promise: nil)
         case .delayed(let delay, let next):
-            let (seconds, attoseconds) = delay.components
-            let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-            context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(nanoseconds)) {
-                self.perform(next, keepAlive: keepAlive, version: version, context: context)
+            context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(delay.nanoseconds)) {
+                self.perform(next, request: request, keepAlive: keepAlive, version: version, context: context)
             }
         case .respond(let status, let headers, let body):
-            var responseHeaders = HTTPHeaders(headers.map { ($0.name, $0.value) })
-            responseHeaders.replaceOrAdd(name: "Content-Length", value: String(body.count))
-            if !keepAlive { responseHeaders.replaceOrAdd(name: "Connection", value: "close") }
-            let head = HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: status),
-                                        headers: responseHeaders)
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            writeHead(status: status, headers: headers, length: body.count, keepAlive: keepAlive, version: version,
+                      context: context)
             if !body.isEmpty {
                 context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
             }
-            if keepAlive {
-                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-            } else {
-                context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
-                    context.close(promise: nil)
+            finish(keepAlive: keepAlive, context: context)
+        case .respondSlowly(let status, let headers, let body, let chunk, let pause):
+            writeHead(status: status, headers: headers, length: body.count, keepAlive: keepAlive, version: version,
+                      context: context)
+            context.flush()
+            writeSlowly(body[...], chunk: max(1, chunk), pause: pause, keepAlive: keepAlive, context: context)
+        case .forward(let upstream, let then):
+            let answer = context.eventLoop.makeFutureWithTask { try await Forwarder.send(request, to: upstream) }
+            answer.assumeIsolated().whenComplete { result in
+                let next: FaultAction
+                switch (result, then) {
+                case (.failure(let error), _):
+                    next = .respond(status: 502, headers: [("Content-Type", "text/plain")],
+                                    body: Array("fault proxy: upstream failed: \(error)".utf8))
+                case (.success, .closeConnection):
+                    next = .closeConnection
+                case (.success(let answer), .relay):
+                    next = .respond(status: answer.status, headers: answer.headers, body: answer.body)
+                case (.success(let answer), .relaySlowly(let chunk, let pause)):
+                    next = .respondSlowly(status: answer.status, headers: answer.headers, body: answer.body,
+                                          chunk: chunk, pause: pause)
                 }
+                self.perform(next, request: request, keepAlive: keepAlive, version: version, context: context)
             }
         }
+    }
+
+    private func writeHead(status: Int, headers: [(name: String, value: String)], length: Int, keepAlive: Bool,
+                           version: HTTPVersion, context: ChannelHandlerContext)
+    {
+        var responseHeaders = HTTPHeaders(headers.map { ($0.name, $0.value) })
+        responseHeaders.replaceOrAdd(name: "Content-Length", value: String(length))
+        if !keepAlive { responseHeaders.replaceOrAdd(name: "Connection", value: "close") }
+        let head = HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: status),
+                                    headers: responseHeaders)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+    }
+
+    private func writeSlowly(_ rest: ArraySlice<UInt8>, chunk: Int, pause: Duration, keepAlive: Bool,
+                             context: ChannelHandlerContext)
+    {
+        guard !rest.isEmpty else {
+            finish(keepAlive: keepAlive, context: context)
+            return
+        }
+        context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(pause.nanoseconds)) {
+            let piece = rest.prefix(chunk)
+            context.writeAndFlush(self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: piece)))), promise: nil)
+            self.writeSlowly(rest.dropFirst(piece.count), chunk: chunk, pause: pause, keepAlive: keepAlive,
+                             context: context)
+        }
+    }
+
+    private func finish(keepAlive: Bool, context: ChannelHandlerContext) {
+        if keepAlive {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
+                context.close(promise: nil)
+            }
+        }
+    }
+}
+
+/// Sends a recorded request on to an upstream server, as received.
+enum Forwarder {
+    struct Answer: Sendable {
+        var status: Int
+        var headers: [(name: String, value: String)]
+        var body: [UInt8]
+    }
+
+    /// Headers that describe one hop's framing, not the message.
+    static let hopHeaders: Set<String> = ["content-length", "transfer-encoding", "connection", "keep-alive"]
+
+    /// Many connections: a proxy must not queue what its client sends in parallel.
+    static let client = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
+
+    static func send(_ request: RecordedRequest, to upstream: String) async throws -> Answer {
+        var outgoing = HTTPClientRequest(url: upstream + request.uri)
+        outgoing.method = HTTPMethod(rawValue: request.method)
+        for header in request.headers where !hopHeaders.contains(header.name.lowercased()) {
+            outgoing.headers.add(name: header.name, value: header.value)
+        }
+        outgoing.body = .bytes(ByteBuffer(bytes: request.body))
+        let response = try await client.execute(outgoing, timeout: .seconds(120))
+        var body = try await response.body.collect(upTo: 64 << 20)
+        let bytes = body.readBytes(length: body.readableBytes) ?? []
+        let headers = response.headers.filter { !hopHeaders.contains($0.name.lowercased()) }.map { ($0.name, $0.value) }
+        return Answer(status: Int(response.status.code), headers: headers, body: bytes)
+    }
+}
+
+extension Duration {
+    /// Whole nanoseconds, for NIO's timers.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

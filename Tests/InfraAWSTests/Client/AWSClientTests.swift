@@ -1,4 +1,5 @@
 import Foundation
+import InfraTestSupport
 import XCTest
 
 @testable import InfraAWS
@@ -57,6 +58,41 @@ final class AWSClientTests: XCTestCase {
         _ = try await client(given).call(.secretsManager, SecretsManager.Operation.createSecret,
                                          ["Name": "s", "ClientRequestToken": "mine-0000000000000000000000000000000"])
         XCTAssertTrue(body(given.requests[0]).contains("mine-0000000000000000000000000000000"))
+    }
+
+    func testACreateWhoseConnectionBrokeAfterSendingIsNotRepeated() async throws {
+        // The server may have created the VPC; a blind retry could create a second one.
+        let server = try await FaultServer.scripted([.closeConnection], then: .ok("<CreateVpcResponse/>"))
+        let client = AWSClient(
+            region: "eu-west-1", credentials: StaticCredentialProvider(credentials),
+            endpoints: AWSEndpointResolver(environment: ["AWS_ENDPOINT_URL": server.endpoint]),
+            transport: HTTPTransport.shared, retry: RetryConfiguration(maxAttempts: 3, baseDelay: .milliseconds(1)),
+            clockSkew: ClockSkew(), retrySleep: { _ in })
+        do {
+            _ = try await client.call(.ec2, "CreateVpc", ["CidrBlock": "10.0.0.0/16"])
+            XCTFail("expected an ambiguous outcome")
+        } catch let error as AmbiguousCallError {
+            XCTAssertEqual(error.operation, "CreateVpc")
+            XCTAssertTrue(error.description.contains("may or may not have taken effect"), error.description)
+        }
+        XCTAssertEqual(server.requests.count, 1)
+
+        // A read (and any call that a repeat leaves unchanged) is retried as before.
+        _ = try await client.call(.ec2, "DescribeVpcs")
+        XCTAssertEqual(server.requests.count, 2)
+        try await server.shutdown()
+    }
+
+    func testOnlyCallsThatCreateCountAsDuplicable() {
+        for operation in ["CreateVpc", "AllocateAddress", "AuthorizeSecurityGroupIngress", "RegisterTaskDefinition",
+                          "AssociateRouteTable", "AttachInternetGateway", "RunInstances"]
+        {
+            XCTAssertTrue(AmbiguousCallError.mayDuplicate(operation), operation)
+        }
+        for operation in ["DescribeVpcs", "DeleteVpc", "ModifyVpcAttribute", "PutObject", "PutItem", "CreateTags", "UpdateService", "TagResource"]
+        {
+            XCTAssertFalse(AmbiguousCallError.mayDuplicate(operation), operation)
+        }
     }
 
     func testAuthErrorNamesTheCredentialsAndIsNotRetried() async {
