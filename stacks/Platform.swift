@@ -20,7 +20,7 @@ public struct Platform: Stack {
         var database: DatabaseSize?
         var cache: CacheSize?
         /// N more small copies of the api service (`svc-001` ...): load for benchmarks, 0 elsewhere.
-        var extraServices: Int?
+        var extraServices: ServiceCount?
     }
 
     /// The EKS cluster: version, node group, and whether its API answers on the internet.
@@ -37,6 +37,20 @@ public struct Platform: Stack {
         var web: ServiceSize
         /// The image tag both services run (`stable`, a release, a commit).
         var imageTag: String?
+    }
+
+    /// A number of extra services: 0 to 999 (their names have three digits).
+    public struct ServiceCount: Decodable, Sendable {
+        var count: Int
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            count = try container.decode(Int.self)
+            guard (0...999).contains(count) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "extra_services must be 0 to 999, not \(count)")
+            }
+        }
     }
 
     public static let name = "platform"
@@ -58,12 +72,10 @@ public struct Platform: Stack {
             KubernetesCluster("apps", version: $0.version, subnets: net.privateSubnets, nodeGroup: $0.nodes,
                               endpointPublicAccess: $0.publicEndpoint ?? false)
         }
-        let ecs = settings.services == nil ? nil : ECSCluster("apps")
+        let extraCount = settings.extraServices?.count ?? 0
+        let ecs = settings.services == nil && extraCount == 0 ? nil : ECSCluster("apps")
         let tag = settings.services?.imageTag ?? "stable"
 
-        // The services read the database's and cache's addresses, and the database and cache
-        // admit the services' security groups. The group of a service does not depend on its
-        // environment, so a service built without one names the group the real one will have.
         func service(_ name: String, size: ServiceSize, port: PortNumber, image: String,
                      secrets: [String: any SecretARNConvertible],
                      environment: [String: any ValueConvertible]) -> FargateService? {
@@ -73,13 +85,24 @@ public struct Platform: Stack {
                 admit: [alb.id], secrets: secrets, environment: environment,
                 log: LogConfiguration(group: "/\(env.name)/\(name)", streamPrefix: name))
         }
-        let apiImage = "ghcr.io/acme/api:\(tag)"
-        let webImage = "ghcr.io/acme/web:\(tag)"
-        let probes = settings.services.map {
-            [service("api", size: $0.api, port: 8000, image: apiImage, secrets: [:], environment: [:]),
-             service("web", size: $0.web, port: 3000, image: webImage, secrets: [:], environment: [:])]
-        } ?? []
-        let clients = probes.compactMap { $0?.securityGroup } + (kubernetes.map { [$0.nodes] } ?? [])
+        func api(secrets: [String: any SecretARNConvertible] = [:],
+                 environment: [String: any ValueConvertible] = [:]) -> FargateService? {
+            settings.services.flatMap {
+                service("api", size: $0.api, port: 8000, image: "ghcr.io/acme/api:\(tag)", secrets: secrets,
+                        environment: environment)
+            }
+        }
+        func web(secrets: [String: any SecretARNConvertible] = [:],
+                 environment: [String: any ValueConvertible] = [:]) -> FargateService? {
+            settings.services.flatMap {
+                service("web", size: $0.web, port: 3000, image: "ghcr.io/acme/web:\(tag)", secrets: secrets,
+                        environment: environment)
+            }
+        }
+        // The services read the database's and cache's addresses, and the database and cache
+        // admit the services' security groups. A service's group does not depend on its
+        // environment, so a service declared without one names the group the real one has.
+        let clients = [api(), web()].compactMap { $0?.securityGroup } + (kubernetes.map { [$0.nodes] } ?? [])
 
         let ledger = settings.database.map {
             PostgresDatabase("ledger", version: "17", size: $0, subnets: net.databaseSubnets, admit: clients,
@@ -96,20 +119,15 @@ public struct Platform: Stack {
             environment["DATABASE_HOST"] = ledger.address
         }
         if let sessions { environment["REDIS_HOST"] = sessions.primaryEndpoint }
-        let api = settings.services.flatMap {
-            service("api", size: $0.api, port: 8000, image: apiImage, secrets: secrets, environment: environment)
-        }
         var webSecrets = secrets
         webSecrets["DJANGO_SECRET_KEY"] = djangoKey
-        let web = settings.services.flatMap {
-            service("web", size: $0.web, port: 3000, image: webImage, secrets: webSecrets, environment: environment)
-        }
         // Benchmark load: small copies of the api without database access, on the shared cluster.
-        let extras = (0..<max(0, settings.extraServices ?? 0)).compactMap { i -> FargateService? in
+        let extras = (0..<extraCount).compactMap { i -> FargateService? in
             let digits = String(i + 1)
             let name = "svc-" + String(repeating: "0", count: max(0, 3 - digits.count)) + digits
-            return service(name, size: ServiceSize(cpu: 256, memory: 512, count: 1), port: 8000, image: apiImage,
-                           secrets: ["API_KEY": apiKey], environment: ["ENVIRONMENT": env.name])
+            return service(name, size: ServiceSize(cpu: 256, memory: 512, count: 1), port: 8000,
+                           image: "ghcr.io/acme/api:\(tag)", secrets: ["API_KEY": apiKey],
+                           environment: ["ENVIRONMENT": env.name])
         }
 
         return Resources {
@@ -125,8 +143,8 @@ public struct Platform: Stack {
                 .init(.allow, actions: ["secretsmanager:GetSecretValue"], resources: [apiKey.arn, djangoKey.arn])))
             kubernetes
             ecs
-            api
-            web
+            api(secrets: secrets, environment: environment)
+            web(secrets: webSecrets, environment: environment)
             extras
             ledger
             sessions

@@ -210,4 +210,41 @@ final class ProjectsTests: XCTestCase {
             XCTAssertEqual(services.count, 2, environment)
         }
     }
+
+    func testFinanceHubsDatabaseAdmitsOnlyTheBackendAndItsCacheBothServices() throws {
+        let config = try configuration("examples/FinanceHub", "prod")
+        func admitted(_ prefix: String) -> [String] {
+            config.resources.filter { $0.type == "aws_vpc_security_group_ingress_rule" && $0.address.name.hasPrefix(prefix) }
+                .map(\.address.name).sorted()
+        }
+        XCTAssertEqual(admitted("financehub_db_from_"), ["financehub_db_from_backend_service"])
+        XCTAssertEqual(admitted("financehub_cache_from_"),
+                       ["financehub_cache_from_backend_service", "financehub_cache_from_frontend_service"])
+    }
+
+    func testExtraServicesOutOfRangeAreRefusedWithTheirLine() throws {
+        let loader = ProjectLoader(directory: Self.root, registry: StackRegistry(repositoryStacks))
+        let yaml = """
+            region: us-east-1
+            backend:
+              local: { path: state }
+            stacks: [platform]
+            platform:
+              cidr: 10.10.0.0/16
+              zones: 2
+              nat_per_zone: false
+              public_ingress: 0.0.0.0/0
+              extra_services: -1
+            """
+        XCTAssertThrowsError(try loader.load(environment: "x", yaml: yaml, file: "environments/x.yaml")) { error in
+            XCTAssertTrue("\(error)".contains("environments/x.yaml:10"), "\(error)")
+            XCTAssertTrue("\(error)".contains("0 to 999"), "\(error)")
+        }
+        let networkOnly = try loader.load(
+            environment: "x", yaml: yaml.replacingOccurrences(of: "extra_services: -1", with: "extra_services: 0"),
+            file: "environments/x.yaml")
+        let types = Set(try XCTUnwrap(networkOnly.configurations.first).resources.map(\.type))
+        XCTAssertFalse(types.contains("aws_ecs_cluster"), "no services, no cluster")
+        XCTAssertFalse(types.contains("aws_db_instance"), "a section left out is not deployed")
+    }
 }

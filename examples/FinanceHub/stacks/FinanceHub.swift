@@ -35,25 +35,34 @@ public struct FinanceHub: Stack {
                                  description: "API key of the payment provider")
 
         func service(_ name: String, size: ServiceSize, port: PortNumber,
-                     secrets: [String: any SecretARNConvertible] = [:],
-                     environment: [String: any ValueConvertible] = [:]) -> FargateService {
+                     secrets: [String: any SecretARNConvertible], environment: [String: any ValueConvertible])
+            -> FargateService
+        {
             FargateService(
                 name, image: "ghcr.io/financehub/\(name):\(s.release)", size: size, cluster: cluster.arn,
                 subnets: net.privateSubnets, port: port, admit: [alb.id], secrets: secrets, environment: environment,
                 log: LogConfiguration(group: "/financehub/\(env.name)/\(name)", streamPrefix: name))
         }
+        func backend(secrets: [String: any SecretARNConvertible] = [:],
+                     environment: [String: any ValueConvertible] = [:]) -> FargateService {
+            service("backend", size: s.backend, port: 8000, secrets: secrets, environment: environment)
+        }
+        func frontend(secrets: [String: any SecretARNConvertible] = [:],
+                      environment: [String: any ValueConvertible] = [:]) -> FargateService {
+            service("frontend", size: s.frontend, port: 3000, secrets: secrets, environment: environment)
+        }
         // The database and cache admit the services' security groups while the services read
         // their addresses: a service's group does not depend on its environment, so a service
         // declared without one names the group the real one has.
-        let clients = [service("backend", size: s.backend, port: 8000).securityGroup,
-                       service("frontend", size: s.frontend, port: 3000).securityGroup]
+        let backendGroup = backend().securityGroup
+        let frontendGroup = frontend().securityGroup
 
         let database = PostgresDatabase("financehub", version: "16", size: s.database, subnets: net.databaseSubnets,
-                                        admit: [clients[0]], databaseName: "financehub")
-        let redis = RedisCache("financehub", size: s.cache, subnets: net.databaseSubnets, admit: clients)
+                                        admit: [backendGroup], databaseName: "financehub")
+        let redis = RedisCache("financehub", size: s.cache, subnets: net.databaseSubnets,
+                               admit: [backendGroup, frontendGroup])
 
-        let backend = service(
-            "backend", size: s.backend, port: 8000,
+        let backendService = backend(
             secrets: [
                 "DJANGO_SECRET_KEY": djangoKey, "INTERNAL_API_KEY": internalKey, "PAYMENTS_API_KEY": paymentsKey,
                 // username and password, managed and rotated by RDS
@@ -63,8 +72,8 @@ public struct FinanceHub: Stack {
                 "DJANGO_SETTINGS_MODULE": "financehub.settings.\(env.name)", "DATABASE_HOST": database.address,
                 "DATABASE_NAME": "financehub", "REDIS_HOST": redis.primaryEndpoint,
             ])
-        let frontend = service(
-            "frontend", size: s.frontend, port: 3000, secrets: ["INTERNAL_API_KEY": internalKey],
+        let frontendService = frontend(
+            secrets: ["INTERNAL_API_KEY": internalKey],
             environment: ["API_BASE_PATH": "/api", "REDIS_HOST": redis.primaryEndpoint])
 
         return Resources {
@@ -78,8 +87,8 @@ public struct FinanceHub: Stack {
             djangoKey
             internalKey
             paymentsKey
-            backend
-            frontend
+            backendService
+            frontendService
             database
             redis
             Output("vpc_id", net.vpc.id)
