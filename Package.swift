@@ -61,10 +61,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .executableTarget(name: "infra", dependencies: ["InfraCLI", "Stacks"]),
+        .executableTarget(name: "infra", dependencies: ["InfraCLI", "Stacks", "Examples"]),
 
-        // MARK: This repository's own platform
+        // MARK: This repository's own platform, and the reference systems of examples/
         .target(name: "Stacks", dependencies: ["InfraDSL"], path: "stacks"),
+        .target(
+            name: "Examples", dependencies: ["InfraDSL"], path: "examples",
+            sources: [
+                "ExampleStacks.swift", "FinanceHub/stacks", "SCISoliaInvest/stacks", "CantonDEX/stacks",
+                "FinancialStronghold/stacks",
+            ]),
 
         // MARK: Benchmarks (`make bench`)
         .executableTarget(name: "infra-bench-sign", dependencies: ["InfraAWS"], path: "Benchmarks/SignBenchmark"),
@@ -92,7 +98,11 @@ let package = Package(
         .testTarget(
             name: "InfraReportsTests", dependencies: ["InfraReports", "InfraEngine", "InfraDSL", "InfraTestSupport"],
             resources: [.copy("Resources")]),
-        .testTarget(name: "InfraCLITests", dependencies: ["InfraCLI", "InfraAWS", "InfraEngine", "InfraTestSupport"]),
+        .testTarget(
+            name: "InfraCLITests",
+            dependencies: [
+                "InfraCLI", "InfraAWS", "InfraDSL", "InfraEngine", "InfraTestSupport", "Stacks", "Examples",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

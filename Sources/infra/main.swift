@@ -1,4 +1,5 @@
+import Examples
 import InfraCLI
 import Stacks
 
-await InfraMain.run(stacks: repositoryStacks)
+await InfraMain.run(stacks: repositoryStacks + exampleStacks)

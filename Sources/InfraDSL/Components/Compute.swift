@@ -32,7 +32,12 @@ public struct KubernetesCluster: Component {
     public let cluster: EKSCluster
     public let nodeGroup: EKSNodeGroup
 
-    public init(_ name: String, version: EngineVersion, subnets: SubnetSet, nodeGroup size: NodeGroupSize = .small) {
+    /// - Parameter endpointPublicAccess: whether the Kubernetes API also answers on the internet
+    ///   (it always answers inside the VPC); production clusters are usually reached through a VPN.
+    public init(
+        _ name: String, version: EngineVersion, subnets: SubnetSet, nodeGroup size: NodeGroupSize = .small,
+        endpointPublicAccess: Bool = true
+    ) {
         self.name = name
         clusterRole = IAMRole(
             "\(name)_cluster", assumeRolePolicy: .assumedBy(service: "eks.amazonaws.com"),
@@ -55,7 +60,8 @@ public struct KubernetesCluster: Component {
         // The role's permissions must exist before EKS uses the role, and be removed only after
         // the cluster and nodes are gone; nothing references the attachments, hence dependsOn.
         cluster = EKSCluster(
-            name, version: version, role: clusterRole.arn, subnets: subnets.ids, securityGroups: [nodeAccess.id]
+            name, version: version, role: clusterRole.arn, subnets: subnets.ids, securityGroups: [nodeAccess.id],
+            endpointPublicAccess: endpointPublicAccess
         ).dependsOn(clusterPolicy)
         nodeGroup = EKSNodeGroup(
             "\(name)_default", cluster: cluster.clusterName, role: nodeRole.arn, subnets: subnets.ids,

@@ -123,7 +123,7 @@ public struct RedisCache: Component {
 }
 
 /// Memcached on ElastiCache: subnet group, a security group admitting only the named sources
-/// on 11211, and the cache cluster (spread across zones when it has several nodes).
+/// on 11211, and the cache cluster (TLS in transit, spread across zones when it has several nodes).
 public struct MemcachedCache: Component {
     public let name: String
     public let subnetGroup: ElastiCacheSubnetGroup

@@ -106,11 +106,14 @@ public struct ElastiCacheCluster: Resource {
     public var port: PortNumber
     public var subnetGroup: Ref<ElastiCacheSubnetGroup.Name>
     public var securityGroups: [Ref<SecurityGroup.ID>]
+    /// TLS between clients and nodes (Memcached 1.6.12 and later); it can only be set at creation.
+    public var transitEncryption: Bool
     public var options = ResourceOptions()
 
     public init(
         _ name: String, engineVersion: EngineVersion = "1.6.22", nodeType: InstanceClass, nodeCount: Int,
-        port: PortNumber = .memcached, subnetGroup: Ref<ElastiCacheSubnetGroup.Name>, securityGroups: [Ref<SecurityGroup.ID>]
+        port: PortNumber = .memcached, subnetGroup: Ref<ElastiCacheSubnetGroup.Name>, securityGroups: [Ref<SecurityGroup.ID>],
+        transitEncryption: Bool = true
     ) {
         self.name = name
         self.engineVersion = engineVersion
@@ -119,6 +122,7 @@ public struct ElastiCacheCluster: Resource {
         self.port = port
         self.subnetGroup = subnetGroup
         self.securityGroups = securityGroups
+        self.transitEncryption = transitEncryption
     }
 
     public var configurationEndpoint: Ref<Attribute.Endpoint> { ref("configuration_endpoint") }
@@ -138,5 +142,6 @@ public struct ElastiCacheCluster: Resource {
         a.set("port", port)
         a.set("subnet_group_name", subnetGroup)
         a.set("security_group_ids", securityGroups)
+        a.set("transit_encryption_enabled", transitEncryption)
     }
 }
