@@ -9,22 +9,26 @@ public struct DatabaseSize: Hashable, Sendable, Decodable {
     public var maxStorage: Int?
     public var multiAZ: Bool?
     public var backupRetention: TimeSpan?
+    /// nil: on in production, off elsewhere. A production database is destroyed only after
+    /// an apply with this set to false, as with Terraform's `deletion_protection`.
+    public var deletionProtection: Bool?
 
     public init(
         instanceClass: InstanceClass, storage: Int, maxStorage: Int? = nil, multiAZ: Bool? = nil,
-        backupRetention: TimeSpan? = nil
+        backupRetention: TimeSpan? = nil, deletionProtection: Bool? = nil
     ) {
         self.instanceClass = instanceClass
         self.storage = storage
         self.maxStorage = maxStorage
         self.multiAZ = multiAZ
         self.backupRetention = backupRetention
+        self.deletionProtection = deletionProtection
     }
 
     enum CodingKeys: String, CodingKey {
         case instanceClass, storage, maxStorage
         case multiAZ = "multiAz"
-        case backupRetention
+        case backupRetention, deletionProtection
     }
 }
 
@@ -56,7 +60,7 @@ public struct PostgresDatabase: Component {
             maxAllocatedStorage: size.maxStorage, username: username, databaseName: databaseName,
             subnetGroup: subnetGroup.groupName, parameterGroup: parameterGroup.groupName,
             securityGroups: [access.id], multiAZ: size.multiAZ ?? false,
-            backupRetention: size.backupRetention ?? .days(7))
+            backupRetention: size.backupRetention ?? .days(7), deletionProtection: size.deletionProtection)
     }
 
     public var endpoint: Ref<Attribute.Endpoint> { instance.endpoint }

@@ -113,7 +113,10 @@ extension ApplyRun {
         var outputs: [String: OutputState] = [:]
         if !plan.options.destroy {
             for output in plan.configuration.outputs {
-                let value = output.value.resolving { state.resources[$0.address]?.attributes.lookup($0.attribute) }
+                // An existing object without the attribute gives null (see PlanWork.resolve).
+            let value = output.value.resolving { reference in
+                state.resources[reference.address].map { $0.attributes.lookup(reference.attribute) ?? .null }
+            }
                 if value.isWhollyKnown {
                     outputs[output.name] = OutputState(
                         value: value.unmarked, sensitive: output.sensitive || value.containsSensitive)

@@ -92,7 +92,9 @@ extension PlanWork {
             for output in graph.configuration.outputs {
                 declared.insert(output.name)
                 let after = options.refreshOnly
-                    ? output.value.resolving { state?.resources[$0.address]?.attributes.lookup($0.attribute) }
+                    ? output.value.resolving { reference in
+                        state?.resources[reference.address].map { $0.attributes.lookup(reference.attribute) ?? .null }
+                    }
                     : resolve(output.value)
                 let before = prior[output.name]?.value
                 let action: ChangeAction

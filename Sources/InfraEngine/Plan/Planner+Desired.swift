@@ -30,7 +30,13 @@ extension PlanWork {
     func resolve(_ value: Value) -> Value {
         value.resolving { reference in
             guard let j = graph.index[reference.address] else { return nil }
-            if let after = plannedAfter[j] { return after.lookup(reference.attribute) }
+            if let after = plannedAfter[j] {
+                // An object that stays (no-op, update) and lacks the attribute has none: null,
+                // as Terraform says, not "known after apply" forever. A new object's computed
+                // attributes are unknown until it exists.
+                let stays = nodeChanges[j].map { $0.action == .noOp || $0.action == .update } ?? false
+                return after.lookup(reference.attribute) ?? (stays ? .null : nil)
+            }
             return state?.resources[reference.address]?.attributes.lookup(reference.attribute)
         }
     }

@@ -21,6 +21,7 @@ public struct CacheClusterHandler: AWSResourceHandler {
             "port": forceNew(.optionalComputed, "the port is fixed at creation"),
             "subnet_group_name": forceNew(.optionalComputed, "a cluster cannot move to another subnet group"),
             "az_mode": forceNew(.optionalComputed, "infra does not move nodes between zones in place"),
+            "transit_encryption_enabled": forceNew(.optionalComputed, "encryption in transit is chosen at creation"),
             "engine_version": .optionalComputed,
             "node_type": .required,
             "num_cache_nodes": .required,
@@ -75,6 +76,8 @@ public struct CacheClusterHandler: AWSResourceHandler {
         let zone = c["PreferredAvailabilityZone"].string
         a["az_mode"] = CacheReads.orRecorded(zone.map { .string($0 == "Multiple" ? "cross-az" : "single-az") }, "az_mode",
                                              recorded, context)
+        a["transit_encryption_enabled"] = CacheReads.orRecorded(
+            c["TransitEncryptionEnabled"].bool.map { .bool($0) }, "transit_encryption_enabled", recorded, context)
         a["tags"] = Tags.attribute(from: tags)
         return ObservedResource(id: id, attributes: a)
     }
@@ -123,6 +126,7 @@ public struct CacheClusterHandler: AWSResourceHandler {
         set("Port", "port")
         set("CacheSubnetGroupName", "subnet_group_name")
         set("SecurityGroupIds", "security_group_ids")
+        set("TransitEncryptionEnabled", "transit_encryption_enabled")
         do {
             _ = try await context.client.call(.elastiCache, ElastiCache.Operation.createCacheCluster, input)
         } catch where QueryService.isAlreadyExists(error) {

@@ -58,7 +58,65 @@ struct Inventory {
         let secrets = try await client.paginate(.secretsManager, "ListSecrets")["SecretList"].array ?? []
         add("aws_secretsmanager_secret", secrets.filter { tags($0["Tags"])["Environment"] == env && $0["DeletedDate"].isNull }
             .map { $0["ARN"].string })
+        try await addDataAndCompute(to: &held)
         return held
+    }
+
+    /// RDS, ElastiCache, ECS and EKS objects of the environment: by tag where the answer
+    /// carries tags, else by the `<env>-` prefix every physical name starts with.
+    private func addDataAndCompute(to held: inout [String: Set<String>]) async throws {
+        func add(_ type: String, _ ids: [String]) {
+            if !ids.isEmpty { held[type, default: []].formUnion(ids) }
+        }
+        let prefix = "\(env)-"
+        let instances = try await client.paginate(.rds, "DescribeDBInstances")["DBInstances"].array ?? []
+        add("aws_db_instance", instances.compactMap { $0["DBInstanceIdentifier"].string }.filter { $0.hasPrefix(prefix) })
+        let subnetGroups = try await client.paginate(.rds, "DescribeDBSubnetGroups")["DBSubnetGroups"].array ?? []
+        add("aws_db_subnet_group", subnetGroups.compactMap { $0["DBSubnetGroupName"].string }.filter { $0.hasPrefix(prefix) })
+        let parameterGroups = try await client.paginate(.rds, "DescribeDBParameterGroups")["DBParameterGroups"].array ?? []
+        add("aws_db_parameter_group", parameterGroups.compactMap { $0["DBParameterGroupName"].string }
+            .filter { $0.hasPrefix(prefix) })
+        // moto keeps deleted ElastiCache objects `deleting` forever (moto-notes): only live ones count.
+        let groups = try await client.paginate(.elastiCache, "DescribeReplicationGroups")["ReplicationGroups"].array ?? []
+        add("aws_elasticache_replication_group", groups.filter { $0["Status"].string != "deleting" }
+            .compactMap { $0["ReplicationGroupId"].string }.filter { $0.hasPrefix(prefix) })
+        let clusters = try await client.paginate(.elastiCache, "DescribeCacheClusters")["CacheClusters"].array ?? []
+        add("aws_elasticache_cluster", clusters.filter { $0["CacheClusterStatus"].string != "deleting" && $0["ReplicationGroupId"].isNull }
+            .compactMap { $0["CacheClusterId"].string }.filter { $0.hasPrefix(prefix) })
+
+        let ecsClusters = try await client.paginate(.ecs, "ListClusters")["clusterArns"].array?.compactMap(\.string) ?? []
+        let ours = ecsClusters.filter { $0.contains(":cluster/\(prefix)") }
+        if !ours.isEmpty {
+            let described = try await client.call(.ecs, "DescribeClusters", ["clusters": .list(ours.map { .string($0) })])
+            add("aws_ecs_cluster", (described["clusters"].array ?? []).filter { $0["status"].string == "ACTIVE" }
+                .compactMap { $0["clusterArn"].string })
+        }
+        for cluster in ours {
+            let services = try await client.paginate(.ecs, "ListServices", ["cluster": .string(cluster)])["serviceArns"]
+                .array?.compactMap(\.string) ?? []
+            // Deleted services stay listed as INACTIVE for a while (on AWS as on moto).
+            for batch in stride(from: 0, to: services.count, by: 10).map({ Array(services[$0..<min($0 + 10, services.count)]) }) {
+                let described = try await client.call(.ecs, "DescribeServices", [
+                    "cluster": .string(cluster), "services": .list(batch.map { .string($0) }),
+                ])["services"].array ?? []
+                add("aws_ecs_service", described.filter { $0["status"].string != "INACTIVE" }.compactMap { $0["serviceArn"].string })
+            }
+        }
+        let families = try await client.paginate(.ecs, "ListTaskDefinitions", [
+            "familyPrefix": .string(prefix), "status": "ACTIVE",
+        ])["taskDefinitionArns"].array?.compactMap(\.string) ?? []
+        add("aws_ecs_task_definition", families.compactMap { arn in
+            arn.split(separator: "/").last.map { String($0.split(separator: ":").first ?? $0) }
+        })
+
+        let eksClusters = try await eksClient.paginate(.eks, "ListClusters")["clusters"].array?.compactMap(\.string) ?? []
+        let ourEKS = eksClusters.filter { $0.hasPrefix(prefix) }
+        add("aws_eks_cluster", ourEKS)
+        for cluster in ourEKS {
+            let nodeGroups = try await eksClient.paginate(.eks, "ListNodegroups", ["clusterName": .string(cluster)])["nodegroups"]
+                .array?.compactMap(\.string) ?? []
+            add("aws_eks_node_group", nodeGroups.map { "\(cluster):\($0)" })
+        }
     }
 
     private func tags(_ list: AWSDocument) -> [String: String] {
