@@ -42,6 +42,8 @@ OPERATIONS = {
         "PutRolePolicy", "GetRolePolicy", "ListRolePolicies", "DeleteRolePolicy",
         "AttachRolePolicy", "DetachRolePolicy", "ListAttachedRolePolicies",
         "TagRole", "UntagRole", "ListRoleTags",
+        # IAM's only batch read: every role with its tags, inline and attached policies.
+        "GetAccountAuthorizationDetails",
         # The test harness creates a user with an access key.
         "CreateUser", "GetUser", "DeleteUser", "PutUserPolicy", "CreateAccessKey", "DeleteAccessKey",
     ],

@@ -39,17 +39,37 @@ public struct ECSTaskDefinitionHandler: AWSResourceHandler {
     /// when none is recorded (import). DescribeTaskDefinition takes one task definition and
     /// ListTaskDefinitions returns ARNs only, so this is one call per family, overlapped,
     /// bounded by the context's concurrency.
+    ///
+    /// From ``batchThreshold`` families on, one paginated ListTaskDefinitions (ACTIVE) serves
+    /// instead: a registered revision is immutable, so a recorded revision that is still ACTIVE
+    /// still has its recorded content. Its tags (the one mutable part) are then not re-read:
+    /// tags changed outside infra on a task definition show at the next per-family read.
     public func read(recorded: [String: [String: Value]], in context: ProviderContext) async throws -> [String: ObservedResource] {
-        let families = recorded.keys.sorted()
+        var families = recorded.keys.sorted()
+        var result: [String: ObservedResource] = [:]
+        let withRevision = families.filter { recorded[$0]?.string("arn") != nil }
+        if withRevision.count >= Self.batchThreshold {
+            let active = try await context.client.paginate(.ecs, ECS.Operation.listTaskDefinitions, ["status": "ACTIVE"])
+            let arns = Set((active["taskDefinitionArns"].array ?? []).compactMap(\.string))
+            for family in withRevision {
+                guard let attributes = recorded[family], let arn = attributes.string("arn"), arns.contains(arn) else { continue }
+                result[family] = ObservedResource(id: family, attributes: attributes)
+            }
+            // Recorded revisions no longer ACTIVE are gone; only imports are left to describe.
+            families = families.filter { recorded[$0]?.string("arn") == nil }
+        }
         let found = try await concurrentMap(families, limit: context.concurrency) { family -> ObservedResource? in
             let which = recorded[family]?.string("arn") ?? family
             guard let output = try await Self.describe(which, in: context) else { return nil }
             return Self.observe(output)
         }
-        var result: [String: ObservedResource] = [:]
         for case let observed? in found { result[observed.id] = observed }
         return result
     }
+
+    /// From this many recorded revisions on, a refresh lists the ACTIVE ones instead of
+    /// describing each.
+    static let batchThreshold = 10
 
     /// The task definition and its tags; nil when it does not exist or was deregistered.
     static func describe(_ which: String, in context: ProviderContext) async throws -> AWSDocument? {

@@ -32,9 +32,17 @@ public struct IAMRoleHandler: AWSResourceHandler {
     public func read(recorded: [String: [String: Value]], in context: ProviderContext) async throws
         -> [String: ObservedResource]
     {
-        // IAM has no batch Get and ListRoles returns neither tags nor every field, so roles are
-        // read one GetRole per id, overlapped (bounded by the context's concurrency).
         let ids = recorded.keys.sorted()
+        if ids.count >= IAMAccountDetails.batchThreshold {
+            let account = try await IAMAccountDetails.fetch(withListRoles: true, in: context)
+            var result: [String: ObservedResource] = [:]
+            for name in ids {
+                guard let role = account.roles[name] else { continue }
+                result[name] = try Self.observe(role, recorded: recorded[name] ?? [:])
+            }
+            return result
+        }
+        // A few roles: one GetRole per id, overlapped (bounded by the context's concurrency).
         let found = try await concurrentMap(ids, limit: context.concurrency) { name -> ObservedResource? in
             guard let role = try await Self.getRole(name, in: context) else { return nil }
             return try Self.observe(role, recorded: recorded[name] ?? [:])

@@ -27,9 +27,20 @@ public struct IAMRolePolicyHandler: AWSResourceHandler {
     public func read(recorded: [String: [String: Value]], in context: ProviderContext) async throws
         -> [String: ObservedResource]
     {
-        // IAM has no batch read of inline policies: one GetRolePolicy per id, overlapped
-        // (bounded by the context's concurrency).
         let ids = recorded.keys.sorted()
+        if ids.count >= IAMAccountDetails.batchThreshold {
+            let account = try await IAMAccountDetails.fetch(withListRoles: false, in: context)
+            var result: [String: ObservedResource] = [:]
+            for id in ids {
+                guard let (role, name) = Self.split(id),
+                      let entry = account.roles[role]?["RolePolicyList"].array?.first(where: { $0["PolicyName"].string == name })
+                else { continue }
+                result[id] = try Self.observe(role: role, name: name, document: entry["PolicyDocument"].string ?? "",
+                                              recorded: recorded[id] ?? [:])
+            }
+            return result
+        }
+        // A few policies: one GetRolePolicy per id, overlapped (bounded by the context's concurrency).
         let found = try await concurrentMap(ids, limit: context.concurrency) { id -> ObservedResource? in
             guard let (role, name) = Self.split(id) else { return nil }
             return try await Self.get(role: role, name: name, recorded: recorded[id] ?? [:], in: context)
@@ -49,8 +60,13 @@ public struct IAMRolePolicyHandler: AWSResourceHandler {
         } catch let error as AWSError where error.code == "NoSuchEntity" {
             return nil
         }
-        var policy = try PolicyJSON.decode(
-            output["PolicyDocument"].string ?? "", resource: "aws_iam_role_policy \(role):\(name)", attribute: "policy")
+        return try observe(role: role, name: name, document: output["PolicyDocument"].string ?? "", recorded: recorded)
+    }
+
+    /// The policy in its recorded form when it means the same, so AWS's re-formatting never
+    /// shows as a change.
+    static func observe(role: String, name: String, document: String, recorded: [String: Value]) throws -> ObservedResource {
+        var policy = try PolicyJSON.decode(document, resource: "aws_iam_role_policy \(role):\(name)", attribute: "policy")
         if let previous = recorded["policy"], PolicyJSON.equivalent(previous, policy) { policy = previous }
         return ObservedResource(
             id: "\(role):\(name)", attributes: ["role": .string(role), "name": .string(name), "policy": policy])
@@ -117,10 +133,18 @@ public struct IAMRolePolicyAttachmentHandler: AWSResourceHandler {
     public func read(ids: [String], in context: ProviderContext) async throws -> [String: ObservedResource] {
         var byRole: [String: [String]] = [:]
         for id in ids { if let (role, arn) = Self.split(id) { byRole[role, default: []].append(arn) } }
-        // One ListAttachedRolePolicies per role (not per attachment), roles overlapped.
         let roles = byRole.keys.sorted()
-        let attached = try await concurrentMap(roles, limit: context.concurrency) { role -> Set<String> in
-            try await Self.attachedPolicies(of: role, in: context)
+        let attached: [Set<String>]
+        if roles.count >= IAMAccountDetails.batchThreshold {
+            let account = try await IAMAccountDetails.fetch(withListRoles: false, in: context)
+            attached = roles.map { role in
+                Set((account.roles[role]?["AttachedManagedPolicies"].array ?? []).compactMap { $0["PolicyArn"].string })
+            }
+        } else {
+            // One ListAttachedRolePolicies per role (not per attachment), roles overlapped.
+            attached = try await concurrentMap(roles, limit: context.concurrency) { role -> Set<String> in
+                try await Self.attachedPolicies(of: role, in: context)
+            }
         }
         var result: [String: ObservedResource] = [:]
         for (role, arns) in zip(roles, attached) {

@@ -231,3 +231,38 @@ final class ECSProviderTests: XCTestCase {
         XCTAssertNil(none)
     }
 }
+
+/// Many task definitions refresh with one ListTaskDefinitions: a registered revision never
+/// changes, so one still ACTIVE still has its recorded content; a deregistered one is gone.
+final class ECSTaskDefinitionBatchTests: XCTestCase {
+    func testManyFamiliesRefreshInOneCallAndADeregisteredRevisionIsGone() async throws {
+        let h = try await NetworkHarness.start()
+        _ = try h.python("""
+            for i in range(12):
+                client("ecs").register_task_definition(family=f"dev-batch-{i}", requiresCompatibilities=["FARGATE"],
+                    networkMode="awsvpc", cpu="256", memory="512",
+                    containerDefinitions=[{"name": "app", "image": "nginx:1.27", "essential": True}])
+            """)
+        let handler = ECSTaskDefinitionHandler()
+        let context = ProviderContext(client: h.server.client(), region: "us-east-1")
+        var recorded: [String: [String: Value]] = [:]
+        for i in 0..<12 {
+            let imported = try await handler.importResource(id: "dev-batch-\(i)", in: context)
+            let object = try XCTUnwrap(imported)
+            recorded[object.id] = object.attributes
+        }
+
+        let counting = CountingTransport()
+        let countingContext = ProviderContext(client: h.server.client(transport: counting), region: "us-east-1")
+        let read = try await handler.read(recorded: recorded, in: countingContext)
+        XCTAssertEqual(counting.count, 1, "one ListTaskDefinitions for twelve families")
+        XCTAssertEqual(read.count, 12)
+        XCTAssertEqual(read["dev-batch-3"]?.attributes, recorded["dev-batch-3"])
+
+        let arn = try XCTUnwrap(recorded["dev-batch-7"]?["arn"]?.stringValue)
+        _ = try await h.client.call(.ecs, "DeregisterTaskDefinition", ["taskDefinition": .string(arn)])
+        let after = try await handler.read(recorded: recorded, in: context)
+        XCTAssertNil(after["dev-batch-7"], "a deregistered revision reads as gone")
+        XCTAssertEqual(after.count, 11)
+    }
+}

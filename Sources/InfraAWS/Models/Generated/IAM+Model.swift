@@ -25,6 +25,7 @@ public enum IAM {
         public static let tagRole = "TagRole"
         public static let untagRole = "UntagRole"
         public static let listRoleTags = "ListRoleTags"
+        public static let getAccountAuthorizationDetails = "GetAccountAuthorizationDetails"
         public static let createUser = "CreateUser"
         public static let getUser = "GetUser"
         public static let deleteUser = "DeleteUser"
@@ -60,6 +61,7 @@ private func makeIAMModel() -> ServiceModel {
     b.operation("TagRole", "POST", "/", input: "TagRoleRequest")
     b.operation("UntagRole", "POST", "/", input: "UntagRoleRequest")
     b.operation("ListRoleTags", "POST", "/", input: "ListRoleTagsRequest", output: "ListRoleTagsResponse", resultWrapper: "ListRoleTagsResult", paginator: PaginatorModel(inputTokens: ["Marker"], outputTokens: ["Marker"], resultKeys: ["Tags"], limitKey: "MaxItems", moreResults: "IsTruncated"))
+    b.operation("GetAccountAuthorizationDetails", "POST", "/", input: "GetAccountAuthorizationDetailsRequest", output: "GetAccountAuthorizationDetailsResponse", resultWrapper: "GetAccountAuthorizationDetailsResult", paginator: PaginatorModel(inputTokens: ["Marker"], outputTokens: ["Marker"], resultKeys: ["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"], limitKey: "MaxItems", moreResults: "IsTruncated"))
     b.operation("CreateUser", "POST", "/", input: "CreateUserRequest", output: "CreateUserResponse", resultWrapper: "CreateUserResult")
     b.operation("GetUser", "POST", "/", input: "GetUserRequest", output: "GetUserResponse", resultWrapper: "GetUserResult")
     b.operation("DeleteUser", "POST", "/", input: "DeleteUserRequest")
@@ -135,6 +137,20 @@ private func addIAMShapes0(_ b: inout ServiceModelBuilder) {
         MemberModel("RoleName", "roleNameType"),
         MemberModel("PolicyArn", "arnType"),
     ])
+    b.scalar("EntityType", .string)
+    b.structure("GetAccountAuthorizationDetailsRequest", members: [
+        MemberModel("Filter", "entityListType"),
+        MemberModel("MaxItems", "maxItemsType"),
+        MemberModel("Marker", "markerType"),
+    ])
+    b.structure("GetAccountAuthorizationDetailsResponse", members: [
+        MemberModel("UserDetailList", "userDetailListType"),
+        MemberModel("GroupDetailList", "groupDetailListType"),
+        MemberModel("RoleDetailList", "roleDetailListType"),
+        MemberModel("Policies", "ManagedPolicyDetailListType"),
+        MemberModel("IsTruncated", "booleanType"),
+        MemberModel("Marker", "responseMarkerType"),
+    ])
     b.structure("GetRolePolicyRequest", members: [
         MemberModel("RoleName", "roleNameType"),
         MemberModel("PolicyName", "policyNameType"),
@@ -155,6 +171,24 @@ private func addIAMShapes0(_ b: inout ServiceModelBuilder) {
     ])
     b.structure("GetUserResponse", members: [
         MemberModel("User", "User"),
+    ])
+    b.structure("GroupDetail", members: [
+        MemberModel("Path", "pathType"),
+        MemberModel("GroupName", "groupNameType"),
+        MemberModel("GroupId", "idType"),
+        MemberModel("Arn", "arnType"),
+        MemberModel("CreateDate", "dateType"),
+        MemberModel("GroupPolicyList", "policyDetailListType"),
+        MemberModel("AttachedManagedPolicies", "attachedPoliciesListType"),
+    ])
+    b.structure("InstanceProfile", members: [
+        MemberModel("Path", "pathType"),
+        MemberModel("InstanceProfileName", "instanceProfileNameType"),
+        MemberModel("InstanceProfileId", "idType"),
+        MemberModel("Arn", "arnType"),
+        MemberModel("CreateDate", "dateType"),
+        MemberModel("Roles", "roleListType"),
+        MemberModel("Tags", "tagListType"),
     ])
     b.structure("ListAttachedRolePoliciesRequest", members: [
         MemberModel("RoleName", "roleNameType"),
@@ -197,7 +231,32 @@ private func addIAMShapes0(_ b: inout ServiceModelBuilder) {
         MemberModel("IsTruncated", "booleanType"),
         MemberModel("Marker", "responseMarkerType"),
     ])
+    b.structure("ManagedPolicyDetail", members: [
+        MemberModel("PolicyName", "policyNameType"),
+        MemberModel("PolicyId", "idType"),
+        MemberModel("Arn", "arnType"),
+        MemberModel("Path", "policyPathType"),
+        MemberModel("DefaultVersionId", "policyVersionIdType"),
+        MemberModel("AttachmentCount", "attachmentCountType"),
+        MemberModel("PermissionsBoundaryUsageCount", "attachmentCountType"),
+        MemberModel("IsAttachable", "booleanType"),
+        MemberModel("Description", "policyDescriptionType"),
+        MemberModel("CreateDate", "dateType"),
+        MemberModel("UpdateDate", "dateType"),
+        MemberModel("PolicyVersionList", "policyDocumentVersionListType"),
+    ])
+    b.list("ManagedPolicyDetailListType", member: MemberModel("member", "ManagedPolicyDetail"))
     b.scalar("PermissionsBoundaryAttachmentType", .string)
+    b.structure("PolicyDetail", members: [
+        MemberModel("PolicyName", "policyNameType"),
+        MemberModel("PolicyDocument", "policyDocumentType"),
+    ])
+    b.structure("PolicyVersion", members: [
+        MemberModel("Document", "policyDocumentType"),
+        MemberModel("VersionId", "policyVersionIdType"),
+        MemberModel("IsDefaultVersion", "booleanType"),
+        MemberModel("CreateDate", "dateType"),
+    ])
     b.structure("PutRolePolicyRequest", members: [
         MemberModel("RoleName", "roleNameType"),
         MemberModel("PolicyName", "policyNameType"),
@@ -217,6 +276,20 @@ private func addIAMShapes0(_ b: inout ServiceModelBuilder) {
         MemberModel("AssumeRolePolicyDocument", "policyDocumentType"),
         MemberModel("Description", "roleDescriptionType"),
         MemberModel("MaxSessionDuration", "roleMaxSessionDurationType"),
+        MemberModel("PermissionsBoundary", "AttachedPermissionsBoundary"),
+        MemberModel("Tags", "tagListType"),
+        MemberModel("RoleLastUsed", "RoleLastUsed"),
+    ])
+    b.structure("RoleDetail", members: [
+        MemberModel("Path", "pathType"),
+        MemberModel("RoleName", "roleNameType"),
+        MemberModel("RoleId", "idType"),
+        MemberModel("Arn", "arnType"),
+        MemberModel("CreateDate", "dateType"),
+        MemberModel("AssumeRolePolicyDocument", "policyDocumentType"),
+        MemberModel("InstanceProfileList", "instanceProfileListType"),
+        MemberModel("RolePolicyList", "policyDetailListType"),
+        MemberModel("AttachedManagedPolicies", "attachedPoliciesListType"),
         MemberModel("PermissionsBoundary", "AttachedPermissionsBoundary"),
         MemberModel("Tags", "tagListType"),
         MemberModel("RoleLastUsed", "RoleLastUsed"),
@@ -257,24 +330,48 @@ private func addIAMShapes0(_ b: inout ServiceModelBuilder) {
         MemberModel("PermissionsBoundary", "AttachedPermissionsBoundary"),
         MemberModel("Tags", "tagListType"),
     ])
+    b.structure("UserDetail", members: [
+        MemberModel("Path", "pathType"),
+        MemberModel("UserName", "userNameType"),
+        MemberModel("UserId", "idType"),
+        MemberModel("Arn", "arnType"),
+        MemberModel("CreateDate", "dateType"),
+        MemberModel("UserPolicyList", "policyDetailListType"),
+        MemberModel("GroupList", "groupNameListType"),
+        MemberModel("AttachedManagedPolicies", "attachedPoliciesListType"),
+        MemberModel("PermissionsBoundary", "AttachedPermissionsBoundary"),
+        MemberModel("Tags", "tagListType"),
+    ])
     b.scalar("accessKeyIdType", .string)
     b.scalar("accessKeySecretType", .string)
     b.scalar("arnType", .string)
     b.list("attachedPoliciesListType", member: MemberModel("member", "AttachedPolicy"))
+    b.scalar("attachmentCountType", .integer)
     b.scalar("booleanType", .boolean)
     b.scalar("dateType", .timestamp)
+    b.list("entityListType", member: MemberModel("member", "EntityType"))
     b.scalar("existingUserNameType", .string)
+    b.list("groupDetailListType", member: MemberModel("member", "GroupDetail"))
+    b.list("groupNameListType", member: MemberModel("member", "groupNameType"))
+    b.scalar("groupNameType", .string)
     b.scalar("idType", .string)
+    b.list("instanceProfileListType", member: MemberModel("member", "InstanceProfile"))
+    b.scalar("instanceProfileNameType", .string)
     b.scalar("markerType", .string)
     b.scalar("maxItemsType", .integer)
     b.scalar("pathPrefixType", .string)
     b.scalar("pathType", .string)
+    b.scalar("policyDescriptionType", .string)
+    b.list("policyDetailListType", member: MemberModel("member", "PolicyDetail"))
     b.scalar("policyDocumentType", .string)
+    b.list("policyDocumentVersionListType", member: MemberModel("member", "PolicyVersion"))
     b.list("policyNameListType", member: MemberModel("member", "policyNameType"))
     b.scalar("policyNameType", .string)
     b.scalar("policyPathType", .string)
+    b.scalar("policyVersionIdType", .string)
     b.scalar("responseMarkerType", .string)
     b.scalar("roleDescriptionType", .string)
+    b.list("roleDetailListType", member: MemberModel("member", "RoleDetail"))
     b.list("roleListType", member: MemberModel("member", "Role"))
     b.scalar("roleMaxSessionDurationType", .integer)
     b.scalar("roleNameType", .string)
@@ -284,5 +381,6 @@ private func addIAMShapes0(_ b: inout ServiceModelBuilder) {
     b.scalar("tagKeyType", .string)
     b.list("tagListType", member: MemberModel("member", "Tag"))
     b.scalar("tagValueType", .string)
+    b.list("userDetailListType", member: MemberModel("member", "UserDetail"))
     b.scalar("userNameType", .string)
 }
