@@ -19,7 +19,7 @@ test-long:
 	INFRA_CRASH_POINTS=20 $(SWIFT) test --skip-build --filter ReliabilityTests
 
 install-deps:
-	@command -v moto_server >/dev/null || python3 -m pip install --quiet 'moto[server]' boto3 botocore
+	@command -v moto_server >/dev/null || python3 -m pip install --quiet 'moto[server]==5.2.1' boto3 botocore
 
 demo: install-deps build
 	./scripts/demo.sh $(MOTO_PORT)
