@@ -34,19 +34,7 @@ struct PlatformFixture {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
         let text = try String(contentsOf: root.appendingPathComponent("environments/prod.yaml"), encoding: .utf8)
-        var lines: [String] = []
-        var skipping = false
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            if skipping, line.hasPrefix(" ") || line.isEmpty { continue }
-            skipping = false
-            if line.hasPrefix("backend:") {
-                lines.append(backend)
-                skipping = true
-            } else if !line.hasPrefix("account:") {
-                lines.append(line)
-            }
-        }
-        return lines.joined(separator: "\n")
+        return EnvironmentFile.replacingBackend(in: text, with: backend)
     }
 
     /// Points the binary at the proxies when there are any, else straight at moto.
