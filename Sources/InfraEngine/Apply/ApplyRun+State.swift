@@ -4,19 +4,41 @@ struct ApplyPreparationError: Error, CustomStringConvertible {
 }
 
 extension ApplyRun {
+    /// Records a pending create for every create of the plan, before anything starts: a crash
+    /// at any later point leaves each create that may have happened findable by its token, and
+    /// no create has to wait for a state write of its own. Records of creates that never
+    /// start are removed at the end (``dropUnstartedCreates()``); after a crash, the next
+    /// refresh drops the ones it does not find.
+    mutating func recordPendingCreates() {
+        for op in scheduler.operations where op.kind == .create {
+            let change = plan.changes[op.change]
+            let token = change.token ?? Hex.sha256("infra-create|\(state.lineage)|\(state.serial)|\(op.address)")
+            createTokens[op.address] = token
+            state.pendingCreates[op.address] = PendingCreate(
+                type: change.type, token: token,
+                deposedKey: change.action == .createThenDelete ? change.deposedKey : nil,
+                dependencies: change.dependencies)
+        }
+    }
+
+    /// Removes the pending records of creates that were never started (skipped, cancelled).
+    mutating func dropUnstartedCreates() {
+        for op in scheduler.operations where op.kind == .create && !started.contains(op.address) {
+            state.pendingCreates[op.address] = nil
+        }
+    }
+
     /// Builds the provider call of `op` from the current state (its dependencies have finished,
-    /// so their results resolve its references); records a pending create before a create.
+    /// so their results resolve its references).
     mutating func prepare(_ op: ApplyOperation) throws -> Call {
         let change = plan.changes[op.change]
         let progress: @Sendable (String) -> Void = { [events = applier.events] note in events(.progress(op, note)) }
         switch op.kind {
         case .create:
             let desired = try resolvedAttributes(op.address)
-            let token = change.token ?? Hex.sha256("infra-create|\(state.lineage)|\(state.serial)|\(op.address)")
-            state.pendingCreates[op.address] = PendingCreate(
-                type: change.type, token: token,
-                deposedKey: change.action == .createThenDelete ? change.deposedKey : nil,
-                dependencies: change.dependencies)
+            guard let token = createTokens[op.address] else {
+                throw ApplyPreparationError(description: "no pending record was saved for \(op.address); run plan again")
+            }
             return .create(CreateRequest(address: op.address, attributes: desired, token: token, progress: progress))
         case .update:
             guard let prior = state.resources[op.address] else {

@@ -12,6 +12,10 @@ struct ApplyRun {
     var skipped: [ApplyOperation] = []
     var notStarted: [ApplyOperation] = []
     var stateWriteError: String?
+    /// The token of each create, fixed when its pending record is written.
+    var createTokens: [ResourceAddress: String] = [:]
+    /// Operations started so far, by address (creates only matter: see dropUnstartedCreates).
+    var started: Set<ResourceAddress> = []
 
     init(plan: Plan, specs: [ResourceAddress: ResourceSpec], state: StateSnapshot, scheduler: ApplyScheduler,
          applier: Applier)
@@ -44,19 +48,36 @@ struct ApplyRun {
             wasCancelled: scheduler.isCancelled, stateWriteError: stateWriteError)
     }
 
-    /// Runs the operations as the scheduler releases them. State is saved once per batch:
-    /// every operation that finished while the last save was in flight, together with the
-    /// pending records of the creates about to start (a create never starts before its record
-    /// is saved). With slow saves (S3 and its digest item), this keeps the apply close to its
-    /// critical path instead of paying one save per resource.
+    /// Runs the operations as the scheduler releases them. Every create's pending record is
+    /// saved before anything starts; after that, state is saved in the background, one write
+    /// at a time, each carrying everything finished since the last: an operation never waits
+    /// for a state write (with S3 and its digest item, two round trips) before it starts, so
+    /// the apply stays close to the critical path of the graph.
     mutating func execute() async {
         let provider = applier.provider
         let events = applier.events
         let interval = applier.progressInterval
+        let backend = applier.backend
         let mailbox = Mailbox()
         var arrivals = mailbox.signals.makeAsyncIterator()
         var running = 0
+        var saving = false
         var unsaved = false
+
+        recordPendingCreates()
+        if !createTokens.isEmpty {
+            state.serial += 1
+            do {
+                try await backend.write(state)
+                events(.stateSaved(serial: state.serial))
+            } catch {
+                // A create whose pending record is not saved could be lost: start nothing.
+                state.serial -= 1
+                stateWriteError = "saving the state failed: \(error); nothing was started"
+                for op in scheduler.nextOperations() { fail(op, message: "not started: \(stateWriteError ?? "")") }
+                cancel()
+            }
+        }
         await withTaskGroup(of: Void.self) { group in
             while true {
                 if Task.isCancelled { cancel() }
@@ -68,26 +89,29 @@ struct ApplyRun {
                         fail(op, message: String(describing: error))
                     }
                 }
-                let creates = calls.contains { if case .create = $0.1 { return true } else { return false } }
-                // Finished work alone is saved while other work runs; at the very end the
-                // final save (with the outputs) covers it.
-                if creates || (unsaved && (running > 0 || !calls.isEmpty)) {
-                    await save()
-                    unsaved = false
-                    if creates, let stateWriteError {
-                        // A create whose pending record is not saved could be lost: start nothing.
-                        for (op, _) in calls { fail(op, message: "not started: \(stateWriteError)") }
-                        calls = []
-                    }
-                }
                 for (op, call) in calls {
                     events(.started(op))
+                    started.insert(op.address)
                     running += 1
                     group.addTask {
-                        mailbox.post(await Self.perform(op, call, provider: provider, interval: interval, events: events))
+                        mailbox.post(.finished(await Self.perform(op, call, provider: provider, interval: interval, events: events)))
                     }
                 }
-                if running == 0 {
+                if unsaved, !saving, stateWriteError == nil {
+                    state.serial += 1
+                    let snapshot = state
+                    saving = true
+                    unsaved = false
+                    group.addTask {
+                        do {
+                            try await backend.write(snapshot)
+                            mailbox.post(.saved(serial: snapshot.serial, error: nil))
+                        } catch {
+                            mailbox.post(.saved(serial: snapshot.serial, error: String(describing: error)))
+                        }
+                    }
+                }
+                if running == 0 && !saving {
                     if scheduler.isFinished || calls.isEmpty { break }
                     continue
                 }
@@ -96,21 +120,39 @@ struct ApplyRun {
                     _ = await arrivals.next()
                     batch = mailbox.takeAll()
                 }
-                running -= batch.count
-                for (op, outcome, elapsed) in batch { record(op, outcome, elapsed) }
-                unsaved = true
+                for item in batch {
+                    switch item {
+                    case .finished(let op, let outcome, let elapsed):
+                        running -= 1
+                        record(op, outcome, elapsed)
+                        unsaved = true
+                    case .saved(let serial, nil):
+                        saving = false
+                        events(.stateSaved(serial: serial))
+                    case .saved(_, let error?):
+                        saving = false
+                        saveFailed(error)
+                    }
+                }
             }
         }
+        dropUnstartedCreates()
         finishOutputs()
         await save()
     }
 
-    /// Where running operations leave their results, so the loop can take all that finished
-    /// at once; ``signals`` wakes it (signals coalesce: the loop always drains everything).
+    /// Where running operations and background state writes leave their results, so the loop
+    /// can take all that finished at once; ``signals`` wakes it (signals coalesce: the loop
+    /// always drains everything).
     final class Mailbox: @unchecked Sendable {
+        enum Item: Sendable {
+            case finished((ApplyOperation, Result<Outcome, any Error>, Duration))
+            case saved(serial: Int, error: String?)
+        }
+
         // @unchecked: `items` is only touched while `lock` is held.
         private let lock = NSLock()
-        private var items: [(ApplyOperation, Result<Outcome, any Error>, Duration)] = []
+        private var items: [Item] = []
         let signals: AsyncStream<Void>
         private let continuation: AsyncStream<Void>.Continuation
 
@@ -118,12 +160,12 @@ struct ApplyRun {
             (signals, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         }
 
-        func post(_ item: (ApplyOperation, Result<Outcome, any Error>, Duration)) {
+        func post(_ item: Item) {
             lock.withLock { items.append(item) }
             continuation.yield()
         }
 
-        func takeAll() -> [(ApplyOperation, Result<Outcome, any Error>, Duration)] {
+        func takeAll() -> [Item] {
             lock.withLock {
                 defer { items = [] }
                 return items
@@ -183,10 +225,15 @@ struct ApplyRun {
             try await applier.backend.write(state)
             applier.events(.stateSaved(serial: state.serial))
         } catch {
-            state.serial -= 1
-            stateWriteError = "saving the state failed: \(error); the state of the last completed operations "
-                + "may be missing, the next plan's refresh finds them"
-            cancel()
+            saveFailed(String(describing: error))
         }
+    }
+
+    /// A write failed: the serial it used was not stored; nothing new starts.
+    mutating func saveFailed(_ error: String) {
+        state.serial -= 1
+        stateWriteError = "saving the state failed: \(error); the state of the last completed operations "
+            + "may be missing, the next plan's refresh finds them"
+        cancel()
     }
 }
