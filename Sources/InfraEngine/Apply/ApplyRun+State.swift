@@ -39,6 +39,11 @@ extension ApplyRun {
             guard let token = createTokens[op.address] else {
                 throw ApplyPreparationError(description: "no pending record was saved for \(op.address); run plan again")
             }
+            let schema = applier.provider.schema(for: change.type)
+            let sensitive = Set(specs[op.address]?.attributes.filter { $0.value.containsSensitive }.map(\.key) ?? [])
+            state.pendingCreates[op.address]?.attributes = desired.filter { name, _ in
+                !sensitive.contains(name) && schema?[name]?.sensitive != true
+            }
             return .create(CreateRequest(address: op.address, attributes: desired, token: token, progress: progress))
         case .update:
             guard let prior = state.resources[op.address] else {

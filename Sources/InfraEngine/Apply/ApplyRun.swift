@@ -89,6 +89,9 @@ struct ApplyRun {
                         fail(op, message: String(describing: error))
                     }
                 }
+                // What the creates asked for goes to state with the next write (it runs
+                // alongside them): a crash then leaves enough to recover them exactly.
+                if calls.contains(where: { if case .create = $0.1 { true } else { false } }) { unsaved = true }
                 for (op, call) in calls {
                     events(.started(op))
                     started.insert(op.address)

@@ -48,10 +48,15 @@ extension Provider {
 public struct ObservedResource: Hashable, Sendable {
     public var id: String
     public var attributes: [String: Value]
+    /// Attributes the provider could not read for this object (an API, or an emulator, that
+    /// does not report them). Only an object found after a crash uses it: these attributes take
+    /// what its create asked for (`PendingCreate.attributes`); anything else is as read.
+    public var unreported: Set<String>
 
-    public init(id: String, attributes: [String: Value]) {
+    public init(id: String, attributes: [String: Value], unreported: Set<String> = []) {
         self.id = id
         self.attributes = attributes
+        self.unreported = unreported
     }
 }
 

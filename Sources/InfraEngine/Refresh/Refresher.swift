@@ -66,8 +66,12 @@ public struct Refresher: Sendable {
                 let key = pending.deposedKey ?? String(pending.token.prefix(8))
                 state.deposed[key] = DeposedObject(address: address, object: current)
             }
+            var attributes = found.attributes
+            for name in found.unreported where attributes[name] == nil {
+                if let asked = pending.attributes?[name] { attributes[name] = asked }
+            }
             state.resources[address] = ResourceState(
-                type: pending.type, id: found.id, attributes: found.attributes, dependencies: pending.dependencies)
+                type: pending.type, id: found.id, attributes: attributes, dependencies: pending.dependencies)
             recovered.append(address)
         }
         return RefreshResult(state: state, drift: [], recoveredCreates: recovered)

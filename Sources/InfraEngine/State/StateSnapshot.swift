@@ -94,12 +94,19 @@ public struct PendingCreate: Hashable, Sendable, Codable {
     /// For create-before-destroy: the deposed key the current object moves to once found.
     public var deposedKey: String?
     public var dependencies: [ResourceAddress]
+    /// What the create asked for (never a sensitive value), recorded once the create's
+    /// references are resolved. When the object is found after a crash, the attributes its
+    /// provider cannot read (`ObservedResource.unreported`) take these values.
+    public var attributes: [String: Value]?
 
-    public init(type: String, token: String, deposedKey: String? = nil, dependencies: [ResourceAddress] = []) {
+    public init(type: String, token: String, deposedKey: String? = nil, dependencies: [ResourceAddress] = [],
+                attributes: [String: Value]? = nil)
+    {
         self.type = type
         self.token = token
         self.deposedKey = deposedKey
         self.dependencies = dependencies
+        self.attributes = attributes
     }
 }
 

@@ -79,7 +79,11 @@ public struct CacheClusterHandler: AWSResourceHandler {
         a["transit_encryption_enabled"] = CacheReads.orRecorded(
             c["TransitEncryptionEnabled"].bool.map { .bool($0) }, "transit_encryption_enabled", recorded, context)
         a["tags"] = Tags.attribute(from: tags)
-        return ObservedResource(id: id, attributes: a)
+        // What the emulator leaves out and no record supplies: said, so that an object found
+        // after a crash takes what its create asked for (see ObservedResource.unreported).
+        let unreported: Set<String> = context.emulator.elastiCacheOmitsMemberDetails
+            ? Set(["port", "subnet_group_name", "security_group_ids", "az_mode", "transit_encryption_enabled"].filter { a[$0] == nil }) : []
+        return ObservedResource(id: id, attributes: a, unreported: unreported)
     }
 
     static func describeOne(_ id: String, in context: ProviderContext) async throws -> AWSDocument? {

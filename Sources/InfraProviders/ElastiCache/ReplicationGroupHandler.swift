@@ -102,8 +102,8 @@ public struct ReplicationGroupHandler: AWSResourceHandler {
         a["member_clusters"] = .list(memberList.map { .string($0) })
         // moto ignores NumCacheClusters (one member, whatever was asked): only with the quirk
         // on does the recorded count stand in for the member count.
-        if context.emulator.elastiCacheOmitsMemberDetails, let count = recorded["num_cache_clusters"] {
-            a["num_cache_clusters"] = count
+        if context.emulator.elastiCacheOmitsMemberDetails {
+            a["num_cache_clusters"] = recorded["num_cache_clusters"]
         } else {
             a["num_cache_clusters"] = .int(memberList.count)
         }
@@ -120,7 +120,12 @@ public struct ReplicationGroupHandler: AWSResourceHandler {
             (group["AutoMinorVersionUpgrade"].bool ?? member?["AutoMinorVersionUpgrade"].bool).map { .bool($0) },
             "auto_minor_version_upgrade", recorded, context)
         a["tags"] = Tags.attribute(from: tags)
-        return ObservedResource(id: id, attributes: a)
+        // What the emulator leaves out and no record supplies: said, so that an object found
+        // after a crash takes what its create asked for (see ObservedResource.unreported).
+        let unreported: Set<String> = context.emulator.elastiCacheOmitsMemberDetails
+            ? Set(["port", "engine_version", "subnet_group_name", "security_group_ids", "auto_minor_version_upgrade",
+                 "num_cache_clusters"].filter { a[$0] == nil }) : []
+        return ObservedResource(id: id, attributes: a, unreported: unreported)
     }
 
     static func describeOne(_ id: String, in context: ProviderContext) async throws -> AWSDocument? {
