@@ -2,20 +2,6 @@ import InfraEngine
 import InfraTestSupport
 import XCTest
 
-/// A small deterministic generator (SplitMix64), so every failing case is reproducible by seed.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
-}
-
 /// A random configuration as a list of nodes; a node only references nodes with a lower ordinal,
 /// so the graph is acyclic.
 struct RandomEstate {

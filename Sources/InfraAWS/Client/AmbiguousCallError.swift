@@ -16,7 +16,8 @@ public struct AmbiguousCallError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(service) \(operation) may or may not have taken effect: \(underlying.description)"
+        "\(service) \(operation) may or may not have taken effect: \(underlying.description). Nothing is lost: "
+            + "run the plan again, and an object this call created is found by its infra:token tag and recorded"
     }
 
     /// Operations that create a new object each time they are called. Every other operation

@@ -49,56 +49,20 @@ public struct DBSubnetGroupHandler: AWSResourceHandler {
     {
         let groups = try await describeGroups(context, "DescribeDBSubnetGroups", nameMember: "DBSubnetGroupName",
                                               listKey: "DBSubnetGroups", names: Array(recorded.keys))
-        // DescribeDBSubnetGroups carries no tags: one ListTagsForResource per group, concurrently.
-        let names = groups.keys.sorted()
-        let arns = names.compactMap { groups[$0]?["DBSubnetGroupArn"].string }
-        let tags = try await QueryService.tags(context, .rds, arns: arns)
-        var result: [String: ObservedResource] = [:]
-        for name in names {
-            guard let group = groups[name] else { continue }
-            let arn = group["DBSubnetGroupArn"].string ?? ""
-            var a: Attributes = ["id": .string(name), "name": .string(name), "arn": .string(arn)]
-            a.put("description", group["DBSubnetGroupDescription"].string)
-            a.put("vpc_id", group["VpcId"].string)
-            a["subnet_ids"] = QueryService.idList((group["Subnets"].array ?? []).compactMap { $0["SubnetIdentifier"].string },
-                                                  recorded: recorded[name]?["subnet_ids"])
-            a["tags"] = Tags.attribute(from: tags[arn] ?? .null)
-            result[name] = ObservedResource(id: name, attributes: a)
-        }
-        return result
+        return try await SubnetGroupAPI.rds.observe(groups, recorded: recorded, in: context)
     }
 
     public func create(_ request: CreateRequest, in context: ProviderContext) async throws -> ObservedResource {
-        let a = request.attributes
-        let name = a.string("name") ?? ""
-        do {
-            _ = try await context.client.call(.rds, RDS.Operation.createDBSubnetGroup, [
-                "DBSubnetGroupName": .string(name),
-                "DBSubnetGroupDescription": .string(a.string("description") ?? "Managed by infra"),
-                "SubnetIds": .list(a.strings("subnet_ids").map { .string($0) }),
-                "Tags": Tags.list(Tags.withToken(a.stringMap("tags"), token: request.token)),
-            ])
-        } catch where QueryService.isAlreadyExists(error) {
-            if let ours = try await find(token: request.token, in: context) { return ours }
-            throw DataResourceError(resource: "\(request.address)", message:
-                "a DB subnet group named \(name) already exists and infra did not create it; import it or choose another name")
+        let created = try await SubnetGroupAPI.rds.create(request, in: context) {
+            try await find(token: request.token, in: context)
         }
-        return try await readBack(name, a, in: context)
+        if let found = created.found { return found }
+        return try await readBack(created.name, request.attributes, in: context)
     }
 
     public func update(_ request: UpdateRequest, in context: ProviderContext) async throws -> ObservedResource {
-        let a = request.attributes
-        if request.changed.contains("subnet_ids") || request.changed.contains("description") {
-            _ = try await context.client.call(.rds, RDS.Operation.modifyDBSubnetGroup, [
-                "DBSubnetGroupName": .string(request.id),
-                "DBSubnetGroupDescription": .string(a.string("description") ?? "Managed by infra"),
-                "SubnetIds": .list(a.strings("subnet_ids").map { .string($0) }),
-            ])
-        }
-        if request.changed.contains("tags"), let arn = request.prior.string("arn") {
-            try await QueryService.updateTags(context, .rds, arn: arn, prior: request.prior, desired: a)
-        }
-        return try await readBack(request.id, a, in: context)
+        try await SubnetGroupAPI.rds.update(request, in: context)
+        return try await readBack(request.id, request.attributes, in: context)
     }
 
     func readBack(_ name: String, _ recorded: Attributes, in context: ProviderContext) async throws -> ObservedResource {

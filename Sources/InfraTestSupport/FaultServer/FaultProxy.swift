@@ -193,8 +193,9 @@ public final class FaultProxy: Sendable {
     }
 }
 
-/// A small seedable generator (SplitMix64): the same seed gives the same faults, crash points...
-public struct SeededRandom: Sendable {
+/// A small seedable generator (SplitMix64): the same seed gives the same sequence on every
+/// platform, so a failing property test, fault run or crash point is repeated by its seed.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     public init(seed: UInt64) { state = seed }
@@ -209,4 +210,7 @@ public struct SeededRandom: Sendable {
 
     /// A number in [0, 1).
     public mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+
+    /// True with probability `p`.
+    public mutating func chance(_ p: Double) -> Bool { nextUnit() < p }
 }

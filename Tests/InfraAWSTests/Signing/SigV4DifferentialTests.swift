@@ -1,4 +1,5 @@
 import Foundation
+import InfraTestSupport
 import XCTest
 
 @testable import InfraAWS
@@ -111,23 +112,11 @@ struct RandomRequestGenerator {
         var unsignedPayload: Bool
     }
 
-    /// SplitMix64: small, fast, and the same sequence on every platform.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    var rng: SplitMix64
+    var rng: SeededRandom
     var largeBodies = 0
 
     init(seed: UInt64) {
-        rng = SplitMix64(state: seed)
+        rng = SeededRandom(seed: seed)
     }
 
     static let services = ["ec2", "sts", "iam", "rds", "elasticache", "dynamodb", "secretsmanager", "ecs", "eks",
