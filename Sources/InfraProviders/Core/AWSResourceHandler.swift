@@ -40,6 +40,17 @@ extension AWSResourceHandler {
     public func importResource(id: String, in context: ProviderContext) async throws -> ObservedResource? {
         try await read(ids: [id], in: context)[id]
     }
+
+    /// The object `id` as it is right after a create or update, read with `recorded` (the
+    /// attributes just sent) where the handler needs them to report what its API leaves out.
+    func readOne(_ id: String, recorded: [String: Value] = [:], in context: ProviderContext) async throws
+        -> ObservedResource
+    {
+        let found = recorded.isEmpty
+            ? try await read(ids: [id], in: context)[id] : try await read(recorded: [id: recorded], in: context)[id]
+        guard let found else { throw ObjectVanishedError(type: type, id: id) }
+        return found
+    }
 }
 
 /// What every handler call gets: the signed client, the region, and how to wait.

@@ -91,13 +91,6 @@ public struct CacheClusterHandler: AWSResourceHandler {
                                       listKey: "CacheClusters", ids: [id])[id]
     }
 
-    func readBack(_ id: String, recorded: Attributes, in context: ProviderContext) async throws -> ObservedResource {
-        guard let observed = try await read(recorded: [id: recorded], in: context)[id] else {
-            throw ObjectVanishedError(type: type, id: id)
-        }
-        return observed
-    }
-
     static func waitAvailable(_ id: String, in context: ProviderContext, progress: @escaping @Sendable (String) -> Void) async throws {
         try await QueryService.wait("cache cluster \(id) to become available", in: context, progress: progress,
                                     describe: { try await describeOne(id, in: context) }) { cluster in
@@ -145,9 +138,9 @@ public struct CacheClusterHandler: AWSResourceHandler {
         do {
             try await Self.waitAvailable(id, in: context, progress: request.progress)
         } catch let error as WaitError {
-            throw ResourceNotReadyError(object: try await readBack(id, recorded: a, in: context), reason: error.description)
+            throw ResourceNotReadyError(object: try await readOne(id, recorded: a, in: context), reason: error.description)
         }
-        return try await readBack(id, recorded: a, in: context)
+        return try await readOne(id, recorded: a, in: context)
     }
 
     public func update(_ request: UpdateRequest, in context: ProviderContext) async throws -> ObservedResource {
@@ -180,7 +173,7 @@ public struct CacheClusterHandler: AWSResourceHandler {
         if request.changed.contains("tags"), let arn = request.prior.string("arn") {
             try await QueryService.updateTags(context, .elastiCache, arn: arn, prior: request.prior, desired: a)
         }
-        return try await readBack(request.id, recorded: a, in: context)
+        return try await readOne(request.id, recorded: a, in: context)
     }
 
     static func nodeID(_ n: Int) -> String {

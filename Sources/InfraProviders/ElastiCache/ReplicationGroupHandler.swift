@@ -133,13 +133,6 @@ public struct ReplicationGroupHandler: AWSResourceHandler {
                                       listKey: "ReplicationGroups", ids: [id])[id]
     }
 
-    func readBack(_ id: String, recorded: Attributes, in context: ProviderContext) async throws -> ObservedResource {
-        guard let observed = try await read(recorded: [id: recorded], in: context)[id] else {
-            throw ObjectVanishedError(type: type, id: id)
-        }
-        return observed
-    }
-
     // MARK: Wait
 
     static func waitAvailable(_ id: String, in context: ProviderContext, progress: @escaping @Sendable (String) -> Void) async throws {
@@ -197,9 +190,9 @@ public struct ReplicationGroupHandler: AWSResourceHandler {
         do {
             try await Self.waitAvailable(id, in: context, progress: request.progress)
         } catch let error as WaitError {
-            throw ResourceNotReadyError(object: try await readBack(id, recorded: a, in: context), reason: error.description)
+            throw ResourceNotReadyError(object: try await readOne(id, recorded: a, in: context), reason: error.description)
         }
-        return try await readBack(id, recorded: a, in: context)
+        return try await readOne(id, recorded: a, in: context)
     }
 
     /// Terraform attribute → ModifyReplicationGroup member.
@@ -232,7 +225,7 @@ public struct ReplicationGroupHandler: AWSResourceHandler {
         if request.changed.contains("tags"), let arn = request.prior.string("arn") {
             try await QueryService.updateTags(context, .elastiCache, arn: arn, prior: request.prior, desired: a)
         }
-        return try await readBack(request.id, recorded: a, in: context)
+        return try await readOne(request.id, recorded: a, in: context)
     }
 
     // MARK: Delete, find

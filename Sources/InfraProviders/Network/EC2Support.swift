@@ -119,12 +119,3 @@ extension Attributes {
     }
 }
 
-extension AWSResourceHandler {
-    /// The object `id` as it is right after a create or update.
-    func readOne(_ id: String, in context: ProviderContext) async throws -> ObservedResource {
-        guard let observed = try await read(ids: [id], in: context)[id] else {
-            throw ObjectVanishedError(type: type, id: id)
-        }
-        return observed
-    }
-}

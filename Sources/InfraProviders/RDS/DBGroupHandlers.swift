@@ -57,19 +57,12 @@ public struct DBSubnetGroupHandler: AWSResourceHandler {
             try await find(token: request.token, in: context)
         }
         if let found = created.found { return found }
-        return try await readBack(created.name, request.attributes, in: context)
+        return try await readOne(created.name, recorded: request.attributes, in: context)
     }
 
     public func update(_ request: UpdateRequest, in context: ProviderContext) async throws -> ObservedResource {
         try await SubnetGroupAPI.rds.update(request, in: context)
-        return try await readBack(request.id, request.attributes, in: context)
-    }
-
-    func readBack(_ name: String, _ recorded: Attributes, in context: ProviderContext) async throws -> ObservedResource {
-        guard let observed = try await read(recorded: [name: recorded], in: context)[name] else {
-            throw ObjectVanishedError(type: type, id: name)
-        }
-        return observed
+        return try await readOne(request.id, recorded: request.attributes, in: context)
     }
 
     public func delete(id: String, attributes: [String: InfraEngine.Value], in context: ProviderContext) async throws {
